@@ -1,0 +1,157 @@
+"""Checks of constructor parameters and sample weights, with messages that say what to do.
+
+The first sentence of a parameter error has the form scikit-learn uses for its own
+estimators ("The 'alpha' parameter of MLPClassifier must be ..."), so code that
+matches on MLP's messages keeps working.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor parameter has a value sk_ann cannot use.
+
+    It is both a ``ValueError`` and a ``TypeError``, as scikit-learn's own
+    ``InvalidParameterError`` is, so either ``except`` clause catches it.
+    """
+
+
+class Interval:
+    """Numbers of ``kind`` between ``low`` and ``high`` (``None``: unbounded)."""
+
+    def __init__(self, kind, low, high, closed="both"):
+        self.kind, self.low, self.high, self.closed = kind, low, high, closed
+
+    def __call__(self, value):
+        if isinstance(value, bool) or not isinstance(value, self.kind):
+            return False
+        if self.low is not None:
+            if value < self.low or (value == self.low and self.closed in ("right", "neither")):
+                return False
+        if self.high is not None:
+            if value > self.high or (value == self.high and self.closed in ("left", "neither")):
+                return False
+        return True
+
+    def __str__(self):
+        name = "an int" if self.kind is Integral else "a float"
+        left = "[" if self.closed in ("left", "both") else "("
+        right = "]" if self.closed in ("right", "both") else ")"
+        low = "-inf" if self.low is None else self.low
+        high = "inf" if self.high is None else self.high
+        return f"{name} in the range {left}{low}, {high}{right}"
+
+
+class OneOf:
+    """One of a fixed set of values (strings, as a rule)."""
+
+    def __init__(self, *options):
+        self.options = options
+
+    def __call__(self, value):
+        return isinstance(value, str) and value in self.options
+
+    def __str__(self):
+        return "a str among {" + ", ".join(repr(o) for o in sorted(self.options)) + "}"
+
+
+def is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
+is_bool.description = "an instance of 'bool'"
+
+
+def is_random_state(value):
+    return (
+        value is None
+        or (isinstance(value, Integral) and not isinstance(value, bool) and 0 <= value < 2**32)
+        or isinstance(value, np.random.RandomState)
+    )
+
+
+is_random_state.description = (
+    "an int in the range [0, 4294967295], an instance of 'numpy.random.RandomState' or None"
+)
+
+
+def is_verbose(value):
+    return isinstance(value, (bool, np.bool_, Integral))
+
+
+is_verbose.description = "an int or an instance of 'bool'"
+
+
+def is_hidden_layer_sizes(value):
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return value >= 1
+    if isinstance(value, (str, bytes)):
+        return False
+    try:
+        sizes = list(value)
+    except TypeError:
+        return False
+    return all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes)
+
+
+is_hidden_layer_sizes.description = (
+    "an int >= 1 or a sequence of ints >= 1, one per hidden layer, e.g. (100,) or (64, 32)"
+)
+
+
+def is_infinity(value):
+    return isinstance(value, Real) and value == np.inf
+
+
+def any_of(*checks):
+    """A value passing any of ``checks``."""
+
+    def check(value):
+        return any(c(value) for c in checks)
+
+    check.description = " or ".join(_describe(c) for c in checks)
+    return check
+
+
+def _describe(check):
+    return getattr(check, "description", None) or str(check)
+
+
+def validate_params(estimator, constraints):
+    """Raise ``InvalidParameterError`` for the first parameter breaking its constraint."""
+    params = estimator.get_params(deep=False)
+    for name, check in constraints.items():
+        value = params[name]
+        if not check(value):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be "
+                f"{_describe(check)}. Got {value!r} instead."
+            )
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Return ``sample_weight`` as a 1-D finite, non-negative array of ``dtype``, or None."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n_samples, sample_weight)
+    try:
+        sw = np.asarray(sample_weight, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "sample_weight must be numeric: one non-negative weight per sample."
+        ) from None
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == {sw.shape}, expected ({n_samples},)! "
+            "Pass one weight per row of X."
+        )
+    if not np.isfinite(sw).all():
+        raise ValueError("sample_weight contains NaN or infinity; give every sample a finite weight.")
+    if (sw < 0).any():
+        raise ValueError("Negative values in data passed to `sample_weight`; weights must be >= 0.")
+    if not sw.any():
+        raise ValueError("sample_weight sums to zero: at least one sample must have a positive weight.")
+    return sw

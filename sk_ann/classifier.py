@@ -1,0 +1,243 @@
+"""ANNClassifier: a neural-network classifier, a drop-in peer of MLPClassifier."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.utils.metaestimators import available_if
+
+from ._base import BaseANN
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._targets import ClassTarget
+
+
+class ANNClassifier(ClassifierMixin, BaseANN):
+    _score_function = staticmethod(accuracy_score)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data ``X`` and class labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains in float32, anything else in float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels of any type, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : ANNClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train one epoch on the batch ``(X, y)``, keeping what was learnt before.
+
+        Only with ``solver='sgd'`` or ``'adam'``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data set, e.g. ``np.unique(y_all)``.
+            Required on the first call; on later calls it may be passed again
+            (unchanged) or left out. Not needed for multilabel targets.
+
+        Returns
+        -------
+        self : ANNClassifier
+            The updated estimator.
+        """
+        fitted = hasattr(self, "network_")
+        if classes is None and not fitted and not _is_multilabel(y):
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit, e.g. "
+                "classes=np.unique(y_all) with every label of the whole data set."
+            )
+        if classes is not None and fitted and not _same_classes(classes, self.classes_):
+            raise ValueError(
+                f"`classes={np.asarray(classes)!r}` is not the same as on last call to "
+                f"partial_fit, was: {self.classes_!r}. Pass the same classes on every call."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _y_validation(self):
+        return {}
+
+    def _new_target_encoder(self, y, classes):
+        return ClassTarget().fit(y, classes)
+
+    def _check_target_compatible(self, encoder, y, incremental):
+        encoder.check_labels(y, same_classes=not incremental)
+
+    def _commit(self, encoder, network, state):
+        super()._commit(encoder, network, state)
+        self.classes_ = encoder.classes_
+
+    def _stratify(self, y):
+        if y.ndim != 1:
+            return None
+        _, counts = np.unique(y, return_counts=True)
+        # Stratifying needs two samples of every class; a class with fewer is
+        # left to chance rather than refused.
+        return y if len(counts) > 1 and counts.min() >= 2 else None
+
+    def predict(self, X):
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted labels, of the type of the training labels.
+        """
+        return self._target_encoder.inverse_transform(self._network_output(X))
+
+    def predict_proba(self, X):
+        """Probability of each class for each sample of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; for multilabel targets, the
+            probability of each label independently.
+        """
+        return self._target_encoder.probabilities(self._network_output(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of ``predict_proba(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def _is_multilabel(y):
+    return np.ndim(y) == 2 and np.shape(y)[1] > 1
+
+
+def _same_classes(a, b):
+    a = np.asarray(a)
+    return a.shape == b.shape and bool(np.all(np.sort(a) == b))
+
+
+ANNClassifier.__doc__ = f"""A neural-network classifier, a drop-in peer of ``MLPClassifier``.
+
+    A network of layers of neurons trained on the log loss: one logistic output
+    neuron for binary labels, a softmax over one neuron per class for multiclass
+    labels, one logistic neuron per label for multilabel indicator matrices.
+    Every parameter of scikit-learn's ``MLPClassifier`` is here with the same
+    name, default and meaning, and so is every fitted attribute.
+
+    Parameters
+    ----------{SHARED_PARAMETERS}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of ``predict_proba``'s columns.
+{SHARED_ATTRIBUTES}
+
+    See Also
+    --------
+    ANNRegressor : The same network for continuous targets.
+    sklearn.neural_network.MLPClassifier : The estimator this one can replace.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sk_ann import ANNClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(),
+    ...                       ANNClassifier(solver="lbfgs", random_state=0)).fit(X, y)
+    >>> model.score(X, y) > 0.95
+    True
+    >>> net = model[-1].network_
+    >>> net.layers[0].neurons[0].weights.shape
+    (4,)
+    """

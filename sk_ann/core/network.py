@@ -1,0 +1,164 @@
+"""The network: layers of neurons, one after another, over one flat parameter vector.
+
+Every weight and bias of every layer lives in ``params`` (and its gradient at the
+same position in ``grads``); the layers hold views into them. An optimizer step
+is then a few vector operations on ``params``, and L-BFGS sees the whole network
+as one vector with no packing or unpacking.
+"""
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .initializers import glorot_uniform
+from .layers import Dense
+
+
+class Network:
+    """Dense layers from ``layer_sizes[0]`` inputs to ``layer_sizes[-1]`` outputs.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Number of inputs, then the number of neurons of each layer; the last
+        entry is the output layer.
+    hidden_activation : str or sequence of str
+        Activation of the hidden layers: one name for all, or one per layer.
+    output_activation : str
+        The output link applied by ``predict`` and ``layer_outputs``
+        (``"identity"``, ``"logistic"``, ``"softmax"`` or ``"exp"``).
+    dtype : numpy dtype
+        Dtype of the parameters and of every computation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = Network([3, 4, 2], "relu", "softmax")
+    >>> net.initialize(np.random.RandomState(0))
+    >>> net.predict(np.ones((5, 3))).shape
+    (5, 2)
+    >>> net.layers[0].neurons[1]
+    Neuron(1, n_inputs=3, bias=-0.05154, activation='relu')
+    """
+
+    def __init__(self, layer_sizes, hidden_activation="relu", output_activation="identity",
+                 dtype=np.float64):
+        sizes = [int(n) for n in layer_sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(
+                f"layer_sizes needs at least 2 positive sizes (inputs and outputs), got {sizes}."
+            )
+        n_hidden = len(sizes) - 2
+        if isinstance(hidden_activation, str):
+            hidden_activation = [hidden_activation] * n_hidden
+        hidden_activation = list(hidden_activation)
+        if len(hidden_activation) != n_hidden:
+            raise ValueError(
+                f"got {len(hidden_activation)} hidden activations for {n_hidden} hidden layers."
+            )
+        for name in hidden_activation:
+            if name not in ACTIVATIONS:
+                raise ValueError(
+                    f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}."
+                )
+        self.layer_sizes = sizes
+        self.dtype = np.dtype(dtype)
+        activations = hidden_activation + [output_activation]
+        self.layers = [
+            Dense(n_in, n_out, act) for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations)
+        ]
+        n_params = sum(layer.n_params for layer in self.layers)
+        self._bind(np.zeros(n_params, dtype=self.dtype))
+
+    def _bind(self, params):
+        self.params = params
+        self.grads = np.zeros_like(params)
+        start = 0
+        for layer in self.layers:
+            stop = start + layer.n_params
+            layer.bind(self.params[start:stop], self.grads[start:stop])
+            start = stop
+
+    @property
+    def n_params(self):
+        """Total number of weights and biases."""
+        return self.params.size
+
+    @property
+    def output_activation(self):
+        """Name of the output link."""
+        return self.layers[-1].activation
+
+    def initialize(self, rng, initializer=glorot_uniform, activation=None):
+        """Draw every layer's weights and biases from ``rng``, first layer first.
+
+        ``activation`` names the activation whose scale the initializer uses for
+        every layer, the output layer included, as scikit-learn's MLP does; by
+        default the first layer's.
+        """
+        activation = self.layers[0].activation if activation is None else activation
+        for layer in self.layers:
+            W, b = initializer(layer.n_in, layer.n_out, rng, activation, self.dtype)
+            layer.W[...] = W
+            layer.b[...] = b
+        return self
+
+    def forward(self, X, training=False):
+        """Raw outputs: the last layer's ``X @ W + b`` before the output link."""
+        A = X
+        for layer in self.layers[:-1]:
+            A = layer.forward(A, training)
+        return self.layers[-1].affine(A, training)
+
+    def backward(self, d_raw):
+        """Fill ``grads`` from ∂loss/∂raw, for the batch of the last ``forward``."""
+        dA = self.layers[-1].backward_affine(d_raw, need_dX=len(self.layers) > 1)
+        for k in range(len(self.layers) - 2, -1, -1):
+            dA = self.layers[k].backward(dA, need_dX=k > 0)
+        return self.grads
+
+    def predict(self, X):
+        """Network outputs after the output link, shape ``(n_samples, n_outputs)``."""
+        raw = self.forward(X)
+        return self.layers[-1]._f.forward(raw, out=raw)
+
+    def layer_outputs(self, X):
+        """Every layer's output for ``X``: hidden activations, then the prediction."""
+        outputs = []
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A)
+            outputs.append(A)
+        return outputs
+
+    def release(self):
+        """Free the work arrays kept between training steps."""
+        for layer in self.layers:
+            layer.release()
+
+    def weight_matrices(self):
+        """The weight matrices (views), without the biases."""
+        return [layer.W for layer in self.layers]
+
+    def __getstate__(self):
+        # Layers hold views into params; pickling them would store copies that
+        # no longer share memory. Store the vector once and rebuild the views.
+        return {
+            "layer_sizes": self.layer_sizes,
+            "activations": [layer.activation for layer in self.layers],
+            "params": self.params,
+        }
+
+    def __setstate__(self, state):
+        self.__init__(
+            state["layer_sizes"], state["activations"][:-1], state["activations"][-1],
+            state["params"].dtype,
+        )
+        self.params[...] = state["params"]
+
+    def __repr__(self):
+        lines = [f"Network({self.n_params} parameters, dtype={self.dtype.name})"]
+        lines.append(f"  input: {self.layer_sizes[0]} features")
+        for k, layer in enumerate(self.layers):
+            kind = "output" if k == len(self.layers) - 1 else f"hidden {k + 1}"
+            lines.append(f"  {kind}: {layer.n_out} neurons, {layer.activation}")
+        return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""Gradient-descent optimizers. Each updates the flat parameter vector in place.
+
+``Optimizer(n_params, ...)`` keeps its state (velocities, moments) in vectors
+aligned with the network's parameter vector; ``step(params, grads)`` moves
+``params`` against ``grads``. ``learning_rate`` is the base step size, which a
+learning-rate schedule may change between epochs.
+"""
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: holds the learning rate."""
+
+    def __init__(self, n_params, learning_rate=0.001, dtype=np.float64):
+        self.learning_rate = float(learning_rate)
+        self.n_params = n_params
+        self.dtype = np.dtype(dtype)
+
+    def step(self, params, grads):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with momentum, optionally Nesterov's.
+
+    .. math:: v \leftarrow \mu v - \eta g, \qquad
+              \theta \leftarrow \theta + v \;\; \text{(classical)}, \qquad
+              \theta \leftarrow \theta + \mu v - \eta g \;\; \text{(Nesterov)}
+    """
+
+    def __init__(self, n_params, learning_rate=0.1, momentum=0.9, nesterov=True,
+                 dtype=np.float64):
+        super().__init__(n_params, learning_rate, dtype)
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.velocity = np.zeros(n_params, dtype=self.dtype)
+        self._scratch = np.empty(n_params, dtype=self.dtype)
+
+    def step(self, params, grads):
+        v, lr, mu = self.velocity, self.learning_rate, self.momentum
+        v *= mu
+        np.multiply(grads, lr, out=self._scratch)
+        v -= self._scratch
+        if self.nesterov:
+            # Look ahead: apply the momentum once more on top of the new velocity.
+            params += mu * v
+            params -= self._scratch
+        else:
+            params += v
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2014), with the bias correction folded into the step size.
+
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+              v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \\
+              \theta \leftarrow \theta - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
+              \frac{m}{\sqrt{v} + \epsilon}
+    """
+
+    def __init__(self, n_params, learning_rate=0.001, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, dtype=np.float64):
+        super().__init__(n_params, learning_rate, dtype)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=self.dtype)
+        self.v = np.zeros(n_params, dtype=self.dtype)
+        self._scratch = np.empty(n_params, dtype=self.dtype)
+
+    def step(self, params, grads):
+        self.t += 1
+        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
+        m *= b1
+        m += (1 - b1) * grads
+        np.multiply(grads, grads, out=s)
+        s *= 1 - b2
+        v *= b2
+        v += s
+        step_size = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        np.sqrt(v, out=s)
+        s += self.epsilon
+        np.divide(m, s, out=s)
+        s *= step_size
+        params -= s
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}

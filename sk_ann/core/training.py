@@ -1,0 +1,256 @@
+"""Training: the objective, minibatch epochs with stopping rules, and L-BFGS.
+
+The objective is the loss plus an L2 penalty on the weights (not the biases),
+both divided by the batch's total sample weight as in scikit-learn's MLP:
+
+.. math:: J(\\theta) = L(\\theta) + \\frac{\\alpha}{2 \\sum_i w_i} \\sum_\\ell \\lVert W_\\ell \\rVert^2
+
+The estimator drives these functions and keeps everything scikit-learn-facing
+(labels, scorers, warnings) on its side; the functions here only see numbers.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+
+
+def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None):
+    """Return ``J`` for the batch and leave ∂J/∂params in ``network.grads``."""
+    raw = network.forward(X, training=True)
+    value, grad_raw = loss.loss_gradient(Y, raw, sample_weight, out=d_raw)
+    network.backward(grad_raw)
+    if alpha:
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if total:
+            penalty = 0.0
+            for W, dW in zip(network.weight_matrices(), _weight_grads(network)):
+                penalty += float(np.dot(W.ravel(), W.ravel()))
+                dW += (alpha / total) * W
+            value += 0.5 * alpha * penalty / total
+    return value
+
+
+def _weight_grads(network):
+    return [layer.dW for layer in network.layers]
+
+
+class LearningRateSchedule:
+    """How the learning rate changes between epochs, as scikit-learn's MLP defines it.
+
+    ``constant`` keeps it; ``invscaling`` sets it to
+    :math:`\\eta_0 / (t + 1)^{p}` after each epoch, ``t`` the number of samples
+    seen; ``adaptive`` divides it by 5 each time the stopping rule fires, and
+    stops once it falls below 1e-6.
+    """
+
+    KINDS = ("constant", "invscaling", "adaptive")
+
+    def __init__(self, kind="constant", learning_rate_init=0.001, power_t=0.5):
+        if kind not in self.KINDS:
+            raise ValueError(f"learning_rate must be one of {list(self.KINDS)}, got {kind!r}.")
+        self.kind = kind
+        self.learning_rate_init = float(learning_rate_init)
+        self.power_t = float(power_t)
+
+    def epoch_end(self, optimizer, t):
+        if self.kind == "invscaling":
+            optimizer.learning_rate = self.learning_rate_init / (t + 1) ** self.power_t
+
+    def should_stop(self, optimizer, message, verbose=False):
+        """Called when the stopping rule fires: stop, or lower the rate and go on."""
+        if self.kind != "adaptive":
+            if verbose:
+                print(message + " Stopping.")
+            return True
+        if optimizer.learning_rate <= 1e-6:
+            if verbose:
+                print(message + " Learning rate too small. Stopping.")
+            return True
+        optimizer.learning_rate /= 5.0
+        if verbose:
+            print(message + f" Setting learning rate to {optimizer.learning_rate:f}")
+        return False
+
+
+@dataclass
+class TrainingState:
+    """Everything that carries over from one epoch (and one ``partial_fit``) to the next."""
+
+    optimizer: object = None
+    schedule: object = None
+    n_iter: int = 0
+    t: int = 0
+    loss: float = None
+    loss_curve: list = field(default_factory=list)
+    best_loss: float = math.inf
+    no_improvement_count: int = 0
+    validation_scores: list = None
+    best_validation_score: float = None
+    best_params: np.ndarray = None
+
+
+#: Outcomes of ``StochasticTrainer.run``.
+CONVERGED, MAX_ITER, ONE_EPOCH, INTERRUPTED, DIVERGED, DIVERGED_RESTORED = (
+    "converged", "max_iter", "one_epoch", "interrupted", "diverged", "diverged_restored",
+)
+
+
+class StochasticTrainer:
+    """Minibatch epochs with shuffling, a stopping rule and optional early stopping.
+
+    Without a validation scorer, training stops once the training loss has not
+    improved by ``tol`` for more than ``n_iter_no_change`` epochs. With one
+    (early stopping), the validation score plays that role, and the parameters
+    with the best validation score are restored at the end.
+    """
+
+    def __init__(self, network, loss, *, batch_size, max_iter, shuffle=True, tol=1e-4,
+                 n_iter_no_change=10, alpha=0.0, verbose=False):
+        self.network = network
+        self.loss = loss
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.alpha = alpha
+        self.verbose = verbose
+
+    def run(self, X, Y, sample_weight, state, rng, validation_score=None, one_epoch=False):
+        """Train on ``(X, Y)``; return one of the outcome constants of this module.
+
+        ``validation_score`` is a callable returning the current score (higher
+        is better) on held-out data; ``one_epoch`` runs a single epoch.
+        """
+        early_stopping = validation_score is not None
+        if early_stopping and state.best_params is None:
+            state.best_params = self.network.params.copy()
+        order = np.arange(X.shape[0])
+        state.n_iter = 0
+        outcome = MAX_ITER
+        try:
+            for _ in range(1 if one_epoch else self.max_iter):
+                if self.shuffle:
+                    # In-place shuffling of the carried order draws from rng exactly
+                    # as scikit-learn's MLP does, so equal seeds see equal batches.
+                    rng.shuffle(order)
+                epoch_loss = self._epoch(X, Y, sample_weight, order, state)
+                if not self._record(epoch_loss, state, validation_score):
+                    outcome = self._diverged(state, early_stopping)
+                    break
+                state.schedule.epoch_end(state.optimizer, state.t)
+                if state.no_improvement_count > self.n_iter_no_change:
+                    if self._stopping_rule_fires(state, early_stopping):
+                        outcome = CONVERGED
+                        break
+                    state.no_improvement_count = 0
+            else:
+                outcome = ONE_EPOCH if one_epoch else MAX_ITER
+        except KeyboardInterrupt:
+            outcome = INTERRUPTED
+        finally:
+            self.network.release()
+        if early_stopping and outcome != DIVERGED:
+            np.copyto(self.network.params, state.best_params)
+        return outcome
+
+    def _epoch(self, X, Y, sample_weight, order, state):
+        n_samples = X.shape[0]
+        total = 0.0
+        d_raw = np.empty((min(self.batch_size, n_samples), Y.shape[1]), dtype=self.network.dtype)
+        for start in range(0, n_samples, self.batch_size):
+            stop = min(start + self.batch_size, n_samples)
+            idx = order[start:stop] if self.shuffle else slice(start, stop)
+            sw = None if sample_weight is None else sample_weight[idx]
+            value = objective(self.network, self.loss, X[idx], Y[idx], sw, self.alpha,
+                              d_raw[: stop - start])
+            state.optimizer.step(self.network.params, self.network.grads)
+            total += value * (stop - start)
+        state.t += n_samples
+        state.n_iter += 1
+        return total / n_samples
+
+    def _record(self, epoch_loss, state, validation_score):
+        """Book the epoch; return False when the loss or the score is not finite."""
+        state.loss = epoch_loss
+        state.loss_curve.append(epoch_loss)
+        if self.verbose:
+            print(f"Iteration {state.n_iter}, loss = {epoch_loss:.8f}")
+        if validation_score is None:
+            if not math.isfinite(epoch_loss):
+                return False
+            if epoch_loss > state.best_loss - self.tol:
+                state.no_improvement_count += 1
+            else:
+                state.no_improvement_count = 0
+            state.best_loss = min(state.best_loss, epoch_loss)
+            return True
+        score = validation_score() if math.isfinite(epoch_loss) else math.nan
+        state.validation_scores.append(score)
+        if self.verbose:
+            print(f"Validation score: {score:f}")
+        if not math.isfinite(score):
+            return False
+        if score < state.best_validation_score + self.tol:
+            state.no_improvement_count += 1
+        else:
+            state.no_improvement_count = 0
+        if score > state.best_validation_score:
+            state.best_validation_score = score
+            np.copyto(state.best_params, self.network.params)
+        return True
+
+    def _diverged(self, state, early_stopping):
+        if early_stopping and math.isfinite(state.best_validation_score):
+            return DIVERGED_RESTORED
+        return DIVERGED
+
+    def _stopping_rule_fires(self, state, early_stopping):
+        what = "Validation score" if early_stopping else "Training loss"
+        verb = "increase" if early_stopping else "improve"
+        message = (
+            f"{what} did not {verb} more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        return state.schedule.should_stop(state.optimizer, message, self.verbose)
+
+
+@dataclass
+class LbfgsResult:
+    """What L-BFGS reports back: iterations, final objective, convergence, its message."""
+
+    n_iter: int
+    loss: float
+    converged: bool
+    message: str
+    loss_curve: list
+
+
+def fit_lbfgs(network, loss, X, Y, sample_weight=None, *, alpha=0.0, max_iter=200,
+              max_fun=15000, tol=1e-4, verbose=False):
+    """Minimise the objective over ``network.params`` with scipy's L-BFGS-B."""
+    curve = []
+
+    def fun(theta):
+        np.copyto(network.params, theta)
+        value = objective(network, loss, X, Y, sample_weight, alpha)
+        return value, network.grads.astype(np.float64)
+
+    def on_iteration(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if verbose:
+            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+
+    try:
+        result = scipy.optimize.minimize(
+            fun, network.params.astype(np.float64), method="L-BFGS-B", jac=True,
+            callback=on_iteration,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
+    finally:
+        network.release()
+    np.copyto(network.params, result.x)
+    return LbfgsResult(int(result.nit), float(result.fun), bool(result.status == 0),
+                       str(result.message), curve)

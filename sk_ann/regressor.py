@@ -1,0 +1,173 @@
+"""ANNRegressor: a neural-network regressor, a drop-in peer of MLPRegressor."""
+
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.metaestimators import available_if
+
+from ._base import BaseANN
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._targets import ContinuousTarget
+from ._validation import OneOf
+
+
+class ANNRegressor(RegressorMixin, BaseANN):
+    _parameter_constraints = {
+        **BaseANN._parameter_constraints,
+        "loss": OneOf("squared_error", "poisson"),
+    }
+    _score_function = staticmethod(r2_score)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        loss="squared_error",
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains in float32, anything else in float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Real-valued targets (non-negative for ``loss='poisson'``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : ANNRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train one epoch on the batch ``(X, y)``, keeping what was learnt before.
+
+        Only with ``solver='sgd'`` or ``'adam'``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Its targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : ANNRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _y_validation(self):
+        return {"y_numeric": True}
+
+    def _new_target_encoder(self, y, classes):
+        return ContinuousTarget(self.loss).fit(y)
+
+    def _check_target_compatible(self, encoder, y, incremental):
+        encoder.loss = self.loss
+
+    def predict(self, X):
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            The predictions.
+        """
+        return self._target_encoder.inverse_transform(self._network_output(X))
+
+
+ANNRegressor.__doc__ = f"""A neural-network regressor, a drop-in peer of ``MLPRegressor``.
+
+    A network of layers of neurons with one output neuron per target column,
+    trained on the squared error (identity output) or the Poisson deviance
+    (exponential output, for counts and rates). Every parameter of
+    scikit-learn's ``MLPRegressor`` is here with the same name, default and
+    meaning, and so is every fitted attribute.
+
+    Parameters
+    ----------{SHARED_PARAMETERS}
+
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        Half squared error with an identity output, or half Poisson deviance
+        with an exponential output (for non-negative targets).
+
+    Attributes
+    ----------{SHARED_ATTRIBUTES}
+
+    See Also
+    --------
+    ANNClassifier : The same network for class labels.
+    sklearn.neural_network.MLPRegressor : The estimator this one can replace.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sk_ann import ANNRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), ANNRegressor(
+    ...     hidden_layer_sizes=(32,), solver="lbfgs", alpha=1.0, random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.5
+    True
+    """
