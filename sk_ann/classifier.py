@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
@@ -154,6 +155,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted labels, of the type of the training labels.
         """
+        check_is_fitted(self)
         return self._target_encoder.inverse_transform(self._network_output(X))
 
     def predict_proba(self, X):
@@ -170,6 +172,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
             Columns in the order of ``classes_``; for multilabel targets, the
             probability of each label independently.
         """
+        check_is_fitted(self)
         return self._target_encoder.probabilities(self._network_output(X))
 
     def predict_log_proba(self, X):

@@ -3,6 +3,7 @@
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
@@ -133,6 +134,7 @@ class ANNRegressor(RegressorMixin, BaseANN):
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
             The predictions.
         """
+        check_is_fitted(self)
         return self._target_encoder.inverse_transform(self._network_output(X))
 
 
