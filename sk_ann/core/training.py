@@ -127,34 +127,39 @@ class StochasticTrainer:
         early_stopping = validation_score is not None
         if early_stopping and state.best_params is None:
             state.best_params = self.network.params.copy()
-        order = np.arange(X.shape[0])
         state.n_iter = 0
-        outcome = MAX_ITER
-        try:
-            for _ in range(1 if one_epoch else self.max_iter):
-                if self.shuffle:
-                    # In-place shuffling of the carried order draws from rng exactly
-                    # as scikit-learn's MLP does, so equal seeds see equal batches.
-                    rng.shuffle(order)
-                epoch_loss = self._epoch(X, Y, sample_weight, order, state)
-                if not self._record(epoch_loss, state, validation_score):
-                    outcome = self._diverged(state, early_stopping)
-                    break
-                state.schedule.epoch_end(state.optimizer, state.t)
-                if state.no_improvement_count > self.n_iter_no_change:
-                    if self._stopping_rule_fires(state, early_stopping):
-                        outcome = CONVERGED
-                        break
-                    state.no_improvement_count = 0
-            else:
-                outcome = ONE_EPOCH if one_epoch else MAX_ITER
-        except KeyboardInterrupt:
-            outcome = INTERRUPTED
-        finally:
-            self.network.release()
+        # Overflow shows up once per epoch as a non-finite loss, reported with
+        # what to do about it; numpy's per-operation warnings would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            try:
+                outcome = self._epochs(X, Y, sample_weight, state, rng, validation_score,
+                                       1 if one_epoch else self.max_iter)
+            except KeyboardInterrupt:
+                outcome = INTERRUPTED
+            finally:
+                self.network.release()
+        if one_epoch and outcome == MAX_ITER:
+            outcome = ONE_EPOCH
         if early_stopping and outcome != DIVERGED:
             np.copyto(self.network.params, state.best_params)
         return outcome
+
+    def _epochs(self, X, Y, sample_weight, state, rng, validation_score, n_epochs):
+        order = np.arange(X.shape[0])
+        for _ in range(n_epochs):
+            if self.shuffle:
+                # In-place shuffling of the carried order draws from rng exactly
+                # as scikit-learn's MLP does, so equal seeds see equal batches.
+                rng.shuffle(order)
+            epoch_loss = self._epoch(X, Y, sample_weight, order, state)
+            if not self._record(epoch_loss, state, validation_score):
+                return self._diverged(state, validation_score is not None)
+            state.schedule.epoch_end(state.optimizer, state.t)
+            if state.no_improvement_count > self.n_iter_no_change:
+                if self._stopping_rule_fires(state, validation_score is not None):
+                    return CONVERGED
+                state.no_improvement_count = 0
+        return MAX_ITER
 
     def _epoch(self, X, Y, sample_weight, order, state):
         n_samples = X.shape[0]
@@ -244,11 +249,12 @@ def fit_lbfgs(network, loss, X, Y, sample_weight=None, *, alpha=0.0, max_iter=20
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
 
     try:
-        result = scipy.optimize.minimize(
-            fun, network.params.astype(np.float64), method="L-BFGS-B", jac=True,
-            callback=on_iteration,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-        )
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = scipy.optimize.minimize(
+                fun, network.params.astype(np.float64), method="L-BFGS-B", jac=True,
+                callback=on_iteration,
+                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            )
     finally:
         network.release()
     np.copyto(network.params, result.x)
