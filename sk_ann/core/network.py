@@ -160,5 +160,6 @@ class Network:
         lines.append(f"  input: {self.layer_sizes[0]} features")
         for k, layer in enumerate(self.layers):
             kind = "output" if k == len(self.layers) - 1 else f"hidden {k + 1}"
-            lines.append(f"  {kind}: {layer.n_out} neurons, {layer.activation}")
+            noun = "neuron" if layer.n_out == 1 else "neurons"
+            lines.append(f"  {kind}: {layer.n_out} {noun}, {layer.activation}")
         return "\n".join(lines)
