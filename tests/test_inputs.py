@@ -1,0 +1,172 @@
+"""Input handling: array types and dtypes in, clear errors for bad input and parameters."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+
+from sk_ann import ANNClassifier, ANNRegressor, InvalidParameterError
+
+ESTIMATORS = [ANNClassifier, ANNRegressor]
+
+
+def _target(cls, iris):
+    X, y = iris
+    return y if cls is ANNClassifier else X[:, 0] + y
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_dataframe_keeps_feature_names(cls, iris):
+    X, _ = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    est = cls(max_iter=5, random_state=0).fit(df, _target(cls, iris))
+    np.testing.assert_array_equal(est.feature_names_in_, ["sl", "sw", "pl", "pw"])
+    np.testing.assert_array_equal(est.predict(df), est.predict(X))
+    with pytest.raises(ValueError, match="feature names"):
+        est.predict(df.rename(columns={"sl": "other"}))
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sparse_input_gives_the_dense_model(cls, iris, fmt):
+    X, _ = iris
+    y = _target(cls, iris)
+    dense = cls(max_iter=10, random_state=0).fit(X, y)
+    sparse = cls(max_iter=10, random_state=0).fit(sp.csr_matrix(X).asformat(fmt), y)
+    np.testing.assert_allclose(sparse.coefs_[0], dense.coefs_[0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(sparse.predict(sp.csr_matrix(X)), dense.predict(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_float32_trains_and_predicts_in_float32(cls, iris):
+    X, _ = iris
+    est = cls(max_iter=10, random_state=0).fit(X.astype(np.float32), _target(cls, iris))
+    assert est.network_.params.dtype == np.float32
+    assert all(c.dtype == np.float32 for c in est.coefs_)
+    out = est.predict_proba(X) if cls is ANNClassifier else est.predict(X)
+    assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, bool, object])
+def test_other_dtypes_train_in_float64(iris, dtype):
+    X, y = iris
+    X_cast = (X > 0).astype(dtype) if dtype is bool else np.round(X * 10).astype(dtype)
+    est = ANNClassifier(max_iter=5, random_state=0).fit(X_cast, y)
+    assert est.network_.params.dtype == np.float64
+    assert est.predict(X_cast).shape == (150,)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_non_finite_input_is_refused(cls, iris, bad):
+    X, _ = iris
+    X = X.copy()
+    X[3, 1] = bad
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        cls().fit(X, _target(cls, iris))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_wrong_number_of_features_at_predict(cls, iris):
+    X, _ = iris
+    est = cls(max_iter=5).fit(X, _target(cls, iris))
+    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 4 features"):
+        est.predict(X[:, :3])
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])
+def test_predicting_before_fit(iris, method):
+    X, y = iris
+    args = (X, y) if method == "score" else (X,)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        getattr(ANNClassifier(), method)(*args)
+
+
+@pytest.mark.parametrize("param, value, match", [
+    ("activation", "banana", r"'activation' parameter of ANNClassifier must be a str among "
+                             r"\{'identity', 'logistic', 'relu', 'tanh'\}. Got 'banana'"),
+    ("solver", "newton", "'solver' parameter"),
+    ("hidden_layer_sizes", (10, 0), "'hidden_layer_sizes' parameter .* ints >= 1"),
+    ("hidden_layer_sizes", "big", "'hidden_layer_sizes' parameter"),
+    ("alpha", -1.0, r"'alpha' parameter .* a float in the range \[0, inf\). Got -1.0"),
+    ("batch_size", 0, "'batch_size' parameter"),
+    ("learning_rate", "fast", "'learning_rate' parameter"),
+    ("learning_rate_init", 0.0, "'learning_rate_init' parameter"),
+    ("max_iter", 0, "'max_iter' parameter"),
+    ("max_iter", 2.5, "'max_iter' parameter"),
+    ("momentum", 1.5, "'momentum' parameter"),
+    ("shuffle", "yes", "'shuffle' parameter"),
+    ("beta_1", 1.0, "'beta_1' parameter"),
+    ("validation_fraction", 1.0, "'validation_fraction' parameter"),
+    ("n_iter_no_change", 0, "'n_iter_no_change' parameter"),
+    ("random_state", "seed", "'random_state' parameter"),
+])
+def test_bad_parameters_are_named_with_what_is_allowed(iris, param, value, match):
+    X, y = iris
+    est = ANNClassifier(**{param: value})
+    with pytest.raises(InvalidParameterError, match=match):
+        est.fit(X, y)
+    # Both except clauses that work for scikit-learn's own error work here.
+    with pytest.raises(ValueError):
+        est.fit(X, y)
+    with pytest.raises(TypeError):
+        est.fit(X, y)
+    assert not hasattr(est, "network_")
+
+
+def test_infinite_n_iter_no_change_is_allowed(iris):
+    X, y = iris
+    est = ANNClassifier(n_iter_no_change=np.inf, max_iter=3).fit(X, y)
+    assert est.n_iter_ == 3
+
+
+def test_batch_size_larger_than_data_is_clipped_with_a_warning(iris):
+    X, y = iris
+    with pytest.warns(UserWarning, match="batch_size"):
+        ANNClassifier(batch_size=1000, max_iter=2).fit(X, y)
+
+
+def test_divergence_raises_and_a_fresh_estimator_stays_unfitted(iris):
+    X, _ = iris
+    est = ANNRegressor(activation="identity", solver="sgd", learning_rate_init=1.0,
+                       max_iter=50, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one clear error, no storm of numpy warnings
+        with pytest.raises(ValueError, match="Solver produced non-finite parameter weights.*"
+                                             "lower learning_rate_init .now 1.0."):
+            est.fit(X * 10, X[:, 0] * 100)
+    assert not hasattr(est, "network_") and not hasattr(est, "n_features_in_")
+    with pytest.raises(NotFittedError):
+        est.predict(X)
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_divergence_leaves_the_fitted_model_untouched(iris, how):
+    X, _ = iris
+    est = ANNRegressor(activation="identity", solver="sgd", learning_rate_init=0.01,
+                       max_iter=5, random_state=0, warm_start=how == "warm_start")
+    est.fit(X, X[:, 0])
+    params, curve, t = est.network_.params.copy(), list(est.loss_curve_), est.t_
+    pred = est.predict(X)
+    with pytest.raises(ValueError, match="The model fitted before this call is unchanged"):
+        if how == "warm_start":
+            est.set_params(learning_rate_init=1.0, max_iter=50).fit(X * 10, X[:, 0] * 100)
+        else:
+            est.partial_fit(X * 1e200, X[:, 0] * 1e200)
+    np.testing.assert_array_equal(est.network_.params, params)
+    assert est.loss_curve_ == curve and est.t_ == t
+    np.testing.assert_array_equal(est.predict(X), pred)
+
+
+def test_divergence_with_early_stopping_restores_the_best_weights(iris):
+    X, _ = iris
+    est = ANNRegressor(activation="identity", solver="sgd", learning_rate_init=1.0,
+                       early_stopping=True, max_iter=50, random_state=0)
+    with pytest.warns(RuntimeWarning, match="became non-finite at epoch .* were restored"):
+        est.fit(X * 10, X[:, 0] * 100)
+    assert not np.isfinite(est.validation_scores_[-1])
+    assert np.isfinite(est.network_.params).all()
+    assert np.isfinite(est.predict(X)).all()
