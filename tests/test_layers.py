@@ -15,7 +15,7 @@ ELEMENTWISE = sorted(name for name, cls in ALL.items() if cls.elementwise)
 def _bound_layer(n_in=4, n_out=3, activation="tanh", seed=0, dtype=np.float64):
     """A layer bound to fresh random parameters, with the vectors it is bound to."""
     layer = Dense(n_in, n_out, activation)
-    params = np.random.default_rng(seed).normal(size=layer.n_params).astype(dtype)
+    params = np.random.default_rng(seed).normal(scale=0.5, size=layer.n_params).astype(dtype)
     grads = np.zeros_like(params)
     layer.bind(params, grads)
     return layer, params, grads
