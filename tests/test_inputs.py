@@ -24,7 +24,8 @@ def test_dataframe_keeps_feature_names(cls, iris):
     df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
     est = cls(max_iter=5, random_state=0).fit(df, _target(cls, iris))
     np.testing.assert_array_equal(est.feature_names_in_, ["sl", "sw", "pl", "pw"])
-    np.testing.assert_array_equal(est.predict(df), est.predict(X))
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        np.testing.assert_array_equal(est.predict(df), est.predict(X))
     with pytest.raises(ValueError, match="feature names"):
         est.predict(df.rename(columns={"sl": "other"}))
 

@@ -32,12 +32,12 @@ class Network:
     Examples
     --------
     >>> import numpy as np
-    >>> net = Network([3, 4, 2], "relu", "softmax")
-    >>> net.initialize(np.random.RandomState(0))
+    >>> net = Network([3, 4, 2], "relu", "softmax").initialize(np.random.RandomState(0))
     >>> net.predict(np.ones((5, 3))).shape
     (5, 2)
-    >>> net.layers[0].neurons[1]
-    Neuron(1, n_inputs=3, bias=-0.05154, activation='relu')
+    >>> neuron = net.layers[0].neurons[1]
+    >>> neuron.weights.shape, neuron.activation
+    ((3,), 'relu')
     """
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="identity",
