@@ -123,12 +123,8 @@ class BaseANN(BaseEstimator):
             network = self._new_network(X.shape[1], Y.shape[1], loss, dtype, rng)
             state = self._new_state()
         else:
+            self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
-            if Y.shape[1] != network.layer_sizes[-1]:
-                raise ValueError(
-                    f"y gives {Y.shape[1]} outputs, the fitted network has "
-                    f"{network.layer_sizes[-1]}; use fit with warm_start=False to start over."
-                )
         # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
         unchanged = "" if first_pass else " The model fitted before this call is unchanged."
         if self.solver == "lbfgs":
@@ -142,6 +138,24 @@ class BaseANN(BaseEstimator):
                 "large values and need to be preprocessed, e.g. with StandardScaler."
             )
         self._commit(encoder, network, state)
+
+    def _check_same_network(self, n_outputs):
+        """warm_start and partial_fit go on training the fitted network: refuse changes."""
+        net = self.network_
+        changes = []
+        if net.layer_sizes[1:-1] != self._hidden_sizes():
+            changes.append(f"hidden_layer_sizes {tuple(net.layer_sizes[1:-1])} -> "
+                           f"{tuple(self._hidden_sizes())}")
+        if any(layer.activation != self.activation for layer in net.layers[:-1]):
+            changes.append(f"activation {net.layers[0].activation!r} -> {self.activation!r}")
+        if n_outputs != net.layer_sizes[-1]:
+            changes.append(f"{net.layer_sizes[-1]} outputs -> {n_outputs}")
+        if changes:
+            raise ValueError(
+                "warm_start and partial_fit continue training the fitted network, which "
+                f"cannot change: {'; '.join(changes)}. Set warm_start=False (or call fit) "
+                "to train a new network."
+            )
 
     def _new_network(self, n_features, n_outputs, loss, dtype, rng):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]

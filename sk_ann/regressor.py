@@ -119,7 +119,12 @@ class ANNRegressor(RegressorMixin, BaseANN):
         return ContinuousTarget(self.loss).fit(y)
 
     def _check_target_compatible(self, encoder, y, incremental):
-        encoder.loss = self.loss
+        if encoder.loss != self.loss:
+            raise ValueError(
+                f"warm_start and partial_fit continue training the fitted network, whose loss "
+                f"is {encoder.loss!r}, not {self.loss!r}. Set warm_start=False (or call fit) "
+                "to train a new network."
+            )
 
     def predict(self, X):
         """Predict targets for ``X``.

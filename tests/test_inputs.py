@@ -171,3 +171,39 @@ def test_divergence_with_early_stopping_restores_the_best_weights(iris):
     assert not np.isfinite(est.validation_scores_[-1])
     assert np.isfinite(est.network_.params).all()
     assert np.isfinite(est.predict(X)).all()
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"hidden_layer_sizes": (7,)}, r"hidden_layer_sizes \(5,\) -> \(7,\)"),
+    ({"activation": "tanh"}, "activation 'relu' -> 'tanh'"),
+    ({"loss": "poisson"}, "whose loss is 'squared_error', not 'poisson'"),
+])
+def test_warm_start_refuses_a_different_network(regression, change, match):
+    X, y = regression
+    est = ANNRegressor(hidden_layer_sizes=(5,), warm_start=True, max_iter=3).fit(X, y - y.min())
+    params = est.network_.params.copy()
+    with pytest.raises(ValueError, match=match):
+        est.set_params(**change).fit(X, y - y.min())
+    np.testing.assert_array_equal(est.network_.params, params)
+
+
+def test_keyboard_interrupt_keeps_the_model_trained_so_far(iris, monkeypatch):
+    from sk_ann.core.optimizers import Adam
+
+    X, y = iris
+    steps = {"n": 0}
+    original = Adam.step
+
+    def interrupted_step(self, params, grads):
+        steps["n"] += 1
+        if steps["n"] == 7:
+            raise KeyboardInterrupt
+        original(self, params, grads)
+
+    monkeypatch.setattr(Adam, "step", interrupted_step)
+    est = ANNClassifier(batch_size=50, max_iter=100, random_state=0)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        est.fit(X, y)
+    assert est.n_iter_ == 2 and len(est.loss_curve_) == 2
+    assert np.isfinite(est.network_.params).all()
+    assert est.predict(X).shape == (150,)
