@@ -121,7 +121,7 @@ class BaseANN(BaseEstimator):
         loss = get_loss(encoder.loss)
         if first_pass:
             network = self._new_network(X.shape[1], Y.shape[1], loss, dtype, rng)
-            state = self._new_state()
+            state = training.TrainingState()
         else:
             self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
@@ -165,13 +165,6 @@ class BaseANN(BaseEstimator):
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         return [int(sizes)] if isinstance(sizes, Integral) else [int(n) for n in sizes]
-
-    def _new_state(self):
-        state = training.TrainingState()
-        if self.solver in _STOCHASTIC_SOLVERS and self.early_stopping:
-            state.validation_scores = []
-            state.best_validation_score = -math.inf
-        return state
 
     def _new_optimizer(self, network):
         if self.solver == "sgd":

@@ -94,7 +94,8 @@ def test_backward_ignores_z_when_it_says_it_does_not_need_it(name):
     Z = _pre_activations()
     A = act.forward(Z)
     dA = np.random.default_rng(4).normal(size=Z.shape)
-    np.testing.assert_array_equal(act.backward(A.copy(), A, dA.copy()), act.backward(Z, A, dA.copy()))
+    expected = act.backward(Z, A, dA.copy())
+    np.testing.assert_array_equal(act.backward(A.copy(), A, dA.copy()), expected)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if ALL[n].elementwise])

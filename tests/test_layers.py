@@ -4,12 +4,30 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from gradcheck import numeric_gradient
+from scipy.special import expit
 
-from sk_ann.core.activations import ACTIVATIONS, OUTPUT_LINKS
+from sk_ann.core.activations import ACTIVATIONS, OUTPUT_LINKS, Activation
 from sk_ann.core.layers import Dense, Neuron
 
 ALL = {**ACTIVATIONS, **OUTPUT_LINKS}
 ELEMENTWISE = sorted(name for name, cls in ALL.items() if cls.elementwise)
+
+
+class _Softplus(Activation):
+    """log(1 + e^z), whose derivative reads Z: it exercises the needs_input path."""
+
+    name = "softplus_for_tests"
+    needs_input = True
+
+    def forward(self, Z, out=None):
+        return np.logaddexp(0, Z, out=out)
+
+    def backward(self, Z, A, dA, out=None):
+        return np.multiply(dA, expit(Z), out=out)
+
+
+# Where the tests' own reference computations look activations up.
+REFERENCE = {**ALL, _Softplus.name: _Softplus}
 
 
 def _bound_layer(n_in=4, n_out=3, activation="tanh", seed=0, dtype=np.float64):
@@ -31,7 +49,7 @@ def _inputs(n_samples=5, n_in=4, seed=1, sparse=None):
 def _reference_forward(layer, X):
     """f(X @ W + b), computed from the layer's arrays without the layer's code path."""
     X = X.toarray() if sp.issparse(X) else X
-    return ALL[layer.activation]().forward(X @ layer.W + layer.b)
+    return REFERENCE[layer.activation]().forward(X @ layer.W + layer.b)
 
 
 def test_n_params_counts_weights_and_biases():
@@ -136,7 +154,7 @@ def test_backward_through_output_links(activation):
 
 
 def test_backward_affine_takes_dz_directly():
-    layer, _, grads = _bound_layer(activation="tanh")
+    layer, _, _ = _bound_layer(activation="tanh")
     X = _inputs()
     dZ = np.random.default_rng(5).normal(size=(5, 3))
     layer.forward(X, training=True)
@@ -161,7 +179,8 @@ def test_need_dx_false_returns_none_but_fills_the_gradients():
 def test_buffers_are_reused_across_batch_sizes_without_wrong_results(activation):
     layer, params, grads = _bound_layer(activation=activation, seed=6)
     rng = np.random.default_rng(7)
-    for n_samples in (20, 3, 20, 7):
+    # Small, then large (the buffers grow), small (views of them), large again.
+    for n_samples in (8, 20, 3, 20, 7):
         X = rng.normal(size=(n_samples, 4))
         G = rng.normal(size=(n_samples, 3))
         # A freshly bound layer with a copy of the parameters is the reference.
@@ -283,3 +302,17 @@ def test_neuron_repr_names_index_inputs_and_activation():
 def test_dense_repr_names_sizes_and_activation():
     text = repr(Dense(7, 5, "tanh"))
     assert "7" in text and "5" in text and "tanh" in text
+
+
+def test_activation_that_needs_z_gets_z_not_a(monkeypatch):
+    # Dense overwrites Z with A unless the activation says it needs Z; a new
+    # activation like GELU or SiLU relies on that promise.
+    monkeypatch.setitem(ACTIVATIONS, _Softplus.name, _Softplus)
+    _check_backward(_Softplus.name, sparse=None)
+    layer, _, _ = _bound_layer(activation=_Softplus.name, seed=10)
+    for n_samples in (9, 2, 9):
+        X = _inputs(n_samples=n_samples, seed=n_samples)
+        np.testing.assert_allclose(layer.forward(X, training=True), _Softplus().forward(
+            X @ layer.W + layer.b), rtol=1e-13)
+        dX = layer.backward(np.ones((n_samples, 3)))
+        np.testing.assert_allclose(dX, expit(X @ layer.W + layer.b) @ layer.W.T, rtol=1e-13)

@@ -77,6 +77,15 @@ def test_predict_is_the_output_link_of_forward():
     assert net.output_activation == "softmax"
 
 
+def _pre_activations(net, X):
+    Zs, A = [], X
+    for layer in net.layers[:-1]:
+        Z = A @ layer.W + layer.b
+        Zs.append(Z)
+        A = ACTIVATIONS[layer.activation]().forward(Z)
+    return Zs
+
+
 CASES = [(hidden, loss) for hidden in sorted(ACTIVATIONS) for loss in sorted(LOSSES)]
 
 
@@ -98,15 +107,6 @@ def test_objective_gradient_matches_finite_differences(hidden, loss_name, weight
     numeric = numeric_gradient(lambda _: objective(net, loss, X, Y, sw, alpha), net.params)
 
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
-
-
-def _pre_activations(net, X):
-    Zs, A = [], X
-    for layer in net.layers[:-1]:
-        Z = A @ layer.W + layer.b
-        Zs.append(Z)
-        A = ACTIVATIONS[layer.activation]().forward(Z)
-    return Zs
 
 
 def test_objective_gradient_with_one_activation_per_hidden_layer():

@@ -24,21 +24,18 @@ import scipy.sparse as sp
 
 from .activations import ACTIVATIONS, OUTPUT_LINKS
 
-_ALL_ACTIVATIONS = {**ACTIVATIONS, **OUTPUT_LINKS}
-
 
 class Dense:
     """A fully connected layer of ``n_out`` neurons reading ``n_in`` inputs."""
 
     def __init__(self, n_in, n_out, activation="relu"):
-        if activation not in _ALL_ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {sorted(_ALL_ACTIVATIONS)}, got {activation!r}."
-            )
+        known = {**ACTIVATIONS, **OUTPUT_LINKS}
+        if activation not in known:
+            raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
         self.n_in = int(n_in)
         self.n_out = int(n_out)
         self.activation = activation
-        self._f = _ALL_ACTIVATIONS[activation]()
+        self._f = known[activation]()
         self._buffers = {}
         self._cache = None
 

@@ -93,9 +93,10 @@ class Network:
 
         ``activation`` names the activation whose scale the initializer uses for
         every layer, the output layer included, as scikit-learn's MLP does; by
-        default the first layer's.
+        default the first hidden layer's (``"identity"`` when there is none).
         """
-        activation = self.layers[0].activation if activation is None else activation
+        if activation is None:
+            activation = self.layers[0].activation if len(self.layers) > 1 else "identity"
         for layer in self.layers:
             W, b = initializer(layer.n_in, layer.n_out, rng, activation, self.dtype)
             layer.W[...] = W

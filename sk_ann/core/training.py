@@ -127,6 +127,8 @@ class StochasticTrainer:
         early_stopping = validation_score is not None
         if early_stopping and state.best_params is None:
             state.best_params = self.network.params.copy()
+            state.validation_scores = []
+            state.best_validation_score = -math.inf
         state.n_iter = 0
         # Overflow shows up once per epoch as a non-finite loss, reported with
         # what to do about it; numpy's per-operation warnings would only repeat it.
@@ -140,7 +142,8 @@ class StochasticTrainer:
                 self.network.release()
         if one_epoch and outcome == MAX_ITER:
             outcome = ONE_EPOCH
-        if early_stopping and outcome != DIVERGED:
+        if early_stopping:
+            # The best parameters seen, or the starting ones if no epoch scored.
             np.copyto(self.network.params, state.best_params)
         return outcome
 
