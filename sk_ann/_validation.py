@@ -39,8 +39,9 @@ class Interval:
         name = "an int" if self.kind is Integral else "a float"
         left = "[" if self.closed in ("left", "both") else "("
         right = "]" if self.closed in ("right", "both") else ")"
-        low = "-inf" if self.low is None else self.low
-        high = "inf" if self.high is None else self.high
+        as_text = int if self.kind is Integral else float
+        low = "-inf" if self.low is None else as_text(self.low)
+        high = "inf" if self.high is None else as_text(self.high)
         return f"{name} in the range {left}{low}, {high}{right}"
 
 
@@ -103,6 +104,9 @@ is_hidden_layer_sizes.description = (
 
 def is_infinity(value):
     return isinstance(value, Real) and value == np.inf
+
+
+is_infinity.description = "a float among {inf}"
 
 
 def any_of(*checks):

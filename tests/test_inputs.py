@@ -92,7 +92,7 @@ def test_predicting_before_fit(iris, method):
     ("solver", "newton", "'solver' parameter"),
     ("hidden_layer_sizes", (10, 0), "'hidden_layer_sizes' parameter .* ints >= 1"),
     ("hidden_layer_sizes", "big", "'hidden_layer_sizes' parameter"),
-    ("alpha", -1.0, r"'alpha' parameter .* a float in the range \[0, inf\). Got -1.0"),
+    ("alpha", -1.0, r"'alpha' parameter .* a float in the range \[0.0, inf\). Got -1.0"),
     ("batch_size", 0, "'batch_size' parameter"),
     ("learning_rate", "fast", "'learning_rate' parameter"),
     ("learning_rate_init", 0.0, "'learning_rate_init' parameter"),
@@ -207,3 +207,10 @@ def test_keyboard_interrupt_keeps_the_model_trained_so_far(iris, monkeypatch):
     assert est.n_iter_ == 2 and len(est.loss_curve_) == 2
     assert np.isfinite(est.network_.params).all()
     assert est.predict(X).shape == (150,)
+
+
+def test_n_iter_no_change_error_says_what_is_allowed(iris):
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match=r"an int in the range \[1, inf\) or a float "
+                                                    r"among \{inf\}. Got 0 instead"):
+        ANNClassifier(n_iter_no_change=0).fit(X, y)
