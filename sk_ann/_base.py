@@ -100,13 +100,18 @@ class BaseANN(BaseEstimator):
             raise
         return self
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, first_pass, classes):
+    def _validate_training_data(self, X, y, first_pass):
+        """Checked ``X`` (float32 or float64) and ``y`` with a lone column made 1-D."""
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
             dtype=(np.float64, np.float32), reset=first_pass, **self._y_validation(),
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, first_pass, classes):
+        X, y = self._validate_training_data(X, y, first_pass)
         if first_pass:
             encoder = self._new_target_encoder(y, classes)
             dtype = X.dtype
@@ -209,7 +214,7 @@ class BaseANN(BaseEstimator):
         trainer = training.StochasticTrainer(
             network, loss, batch_size=self._batch_size(X.shape[0]), max_iter=self.max_iter,
             shuffle=self.shuffle, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            alpha=self.alpha, verbose=bool(self.verbose),
+            alpha=self.alpha, verbose=bool(self.verbose), corrupt_inputs=self._input_corruption(),
         )
         outcome = trainer.run(X, Y, sample_weight, state, rng, validation_score,
                               one_epoch=incremental)
@@ -239,6 +244,10 @@ class BaseANN(BaseEstimator):
             f"{state.n_iter} (solver={self.solver!r}); lower learning_rate_init (now "
             f"{self.learning_rate_init}) or scale X, e.g. with StandardScaler in a Pipeline."
         )
+
+    def _input_corruption(self):
+        """``f(X_batch, rng)`` corrupting training inputs (not targets), or None."""
+        return None
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

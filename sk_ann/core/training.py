@@ -107,7 +107,7 @@ class StochasticTrainer:
     """
 
     def __init__(self, network, loss, *, batch_size, max_iter, shuffle=True, tol=1e-4,
-                 n_iter_no_change=10, alpha=0.0, verbose=False):
+                 n_iter_no_change=10, alpha=0.0, verbose=False, corrupt_inputs=None):
         self.network = network
         self.loss = loss
         self.batch_size = batch_size
@@ -117,6 +117,9 @@ class StochasticTrainer:
         self.n_iter_no_change = n_iter_no_change
         self.alpha = alpha
         self.verbose = verbose
+        #: Optional ``f(X_batch, rng) -> X_batch`` applied to each batch's inputs
+        #: only, never to its targets (a denoising autoencoder's noise).
+        self.corrupt_inputs = corrupt_inputs
 
     def run(self, X, Y, sample_weight, state, rng, validation_score=None, one_epoch=False):
         """Train on ``(X, Y)``; return one of the outcome constants of this module.
@@ -154,7 +157,7 @@ class StochasticTrainer:
                 # In-place shuffling of the carried order draws from rng exactly
                 # as scikit-learn's MLP does, so equal seeds see equal batches.
                 rng.shuffle(order)
-            epoch_loss = self._epoch(X, Y, sample_weight, order, state)
+            epoch_loss = self._epoch(X, Y, sample_weight, order, state, rng)
             if not self._record(epoch_loss, state, validation_score):
                 return self._diverged(state, validation_score is not None)
             state.schedule.epoch_end(state.optimizer, state.t)
@@ -164,7 +167,7 @@ class StochasticTrainer:
                 state.no_improvement_count = 0
         return MAX_ITER
 
-    def _epoch(self, X, Y, sample_weight, order, state):
+    def _epoch(self, X, Y, sample_weight, order, state, rng):
         n_samples = X.shape[0]
         total = 0.0
         d_raw = np.empty((min(self.batch_size, n_samples), Y.shape[1]), dtype=self.network.dtype)
@@ -172,7 +175,10 @@ class StochasticTrainer:
             stop = min(start + self.batch_size, n_samples)
             idx = order[start:stop] if self.shuffle else slice(start, stop)
             sw = None if sample_weight is None else sample_weight[idx]
-            value = objective(self.network, self.loss, X[idx], Y[idx], sw, self.alpha,
+            X_batch = X[idx]
+            if self.corrupt_inputs is not None:
+                X_batch = self.corrupt_inputs(X_batch, rng)
+            value = objective(self.network, self.loss, X_batch, Y[idx], sw, self.alpha,
                               d_raw[: stop - start])
             state.optimizer.step(self.network.params, self.network.grads)
             total += value * (stop - start)
