@@ -20,7 +20,6 @@ the network's flat parameter and gradient vectors, laid out as the rows of
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from .activations import ACTIVATIONS, OUTPUT_LINKS
 
@@ -46,10 +45,10 @@ class Dense:
 
     def bind(self, params, grads):
         """Use ``params`` and ``grads`` (1-D slices of length ``n_params``) as storage."""
-        block = params.reshape(self.n_in + 1, self.n_out)
-        self.W, self.b = block[:-1], block[-1]
-        dblock = grads.reshape(self.n_in + 1, self.n_out)
-        self.dW, self.db = dblock[:-1], dblock[-1]
+        self.block = params.reshape(self.n_in + 1, self.n_out)
+        self.W, self.b = self.block[:-1], self.block[-1]
+        self.dblock = grads.reshape(self.n_in + 1, self.n_out)
+        self.dW, self.db = self.dblock[:-1], self.dblock[-1]
         self._buffers = {}
 
     @property
@@ -67,29 +66,55 @@ class Dense:
         """The layer's neurons as read-only views, built on demand."""
         return NeuronList(self)
 
+    def input_buffer(self, n_rows):
+        """Where to write a training batch's inputs, shape ``(n_rows, n_in)``.
+
+        It is the left part of an ``(n_rows, n_in + 1)`` array whose last column
+        holds ones, so that ``[X, 1] @ [W; b]`` computes ``X @ W + b`` in one
+        matrix product, and ``[X, 1].T @ dZ`` gives ``dW`` and ``db`` in another.
+        Inputs written here are used without a copy.
+        """
+        return self._augmented_input(n_rows)[:, :-1]
+
+    def _augmented_input(self, n_rows):
+        buf = self._buffers.get("X1")
+        if buf is None or buf.shape[0] < n_rows:
+            buf = np.empty((n_rows, self.n_in + 1), dtype=self.W.dtype)
+            buf[:, -1] = 1
+            self._buffers["X1"] = buf
+        return buf[:n_rows]
+
     def affine(self, X, training=False):
         """``Z = X @ W + b``; while training, into a reused buffer, keeping ``X``."""
-        if training:
-            Z = self._buffer("Z", X.shape[0])
-            if sp.issparse(X):
-                Z[...] = X @ self.W
-            else:
-                np.matmul(X, self.W, out=Z)
-            self._cache = [X, Z, None]
-        else:
+        if not training:
             Z = X @ self.W
-        Z += self.b
+            Z += self.b
+            return Z
+        Z = self._buffer("Z", X.shape[0])
+        if not isinstance(X, np.ndarray):
+            Z[...] = X @ self.W  # sparse X: no column of ones to append
+            Z += self.b
+            self._cache = [X, Z, None]
+            return Z
+        X1 = self._augmented_input(X.shape[0])
+        # Only input_buffer hands out views of this buffer with its shape: such
+        # an X is already in place.
+        if X.base is not X1.base or X.shape != (X1.shape[0], self.n_in):
+            np.copyto(X1[:, :-1], X)
+        np.matmul(X1, self.block, out=Z)
+        self._cache = [X1, Z, None]
         return Z
 
-    def forward(self, X, training=False):
-        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``."""
+    def forward(self, X, training=False, out=None):
+        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``.
+
+        While training, ``out`` (for instance the next layer's
+        ``input_buffer``) receives ``A``.
+        """
         Z = self.affine(X, training)
         if not training:
             return self._f.forward(Z, out=Z)
-        # Where the derivative needs Z, A gets its own buffer; otherwise Z is
-        # overwritten by A to spare the memory traffic.
-        A = self._buffer("A", X.shape[0]) if self._f.needs_input else Z
-        self._f.forward(Z, out=A)
+        A = self._f.forward(Z, out=self._buffer("A", X.shape[0]) if out is None else out)
         self._cache[2] = A
         return A
 
@@ -106,11 +131,12 @@ class Dense:
     def backward_affine(self, dZ, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂Z and return ∂loss/∂X."""
         X = self._cache[0]
-        if sp.issparse(X):
-            self.dW[...] = X.T @ dZ
+        if isinstance(X, np.ndarray):
+            # X carries the column of ones: one product gives dW and db.
+            np.matmul(X.T, dZ, out=self.dblock)
         else:
-            np.matmul(X.T, dZ, out=self.dW)
-        np.sum(dZ, axis=0, out=self.db)
+            self.dW[...] = X.T @ dZ
+            np.sum(dZ, axis=0, out=self.db)
         if not need_dX:
             return None
         return np.matmul(dZ, self.W.T, out=self._buffer("dX", dZ.shape[0], self.n_in))

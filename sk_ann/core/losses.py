@@ -36,7 +36,7 @@ class Loss:
 
     def loss(self, Y, raw, sample_weight=None):
         """Weighted mean over samples of the per-sample loss."""
-        return _weighted_mean(self.pointwise(Y, raw), sample_weight)
+        return _mean(self.pointwise(Y, raw), sample_weight)
 
     def gradient(self, Y, raw, sample_weight=None, out=None):
         """∂loss/∂raw: ``(prediction - Y) * w / sum(w)`` for a canonical pair."""
@@ -70,7 +70,7 @@ class SquaredError(Loss):
 
     def loss_gradient(self, Y, raw, sample_weight=None, out=None):
         grad = np.subtract(raw, Y, out=out)
-        loss = _weighted_mean(0.5 * np.einsum("ij,ij->i", grad, grad), sample_weight)
+        loss = 0.5 * _mean_inner(grad, grad, sample_weight)
         _scale_rows(grad, sample_weight)
         return loss, grad
 
@@ -105,8 +105,9 @@ class BinaryLogLoss(Loss):
         return (np.logaddexp(0, raw) - Y * raw).sum(axis=1)
 
     def loss_gradient(self, Y, raw, sample_weight=None, out=None):
-        loss = self.loss(Y, raw, sample_weight)
-        grad = expit(raw, out=out)
+        grad = np.logaddexp(0, raw, out=out)
+        loss = _mean(grad.sum(axis=1), sample_weight) - _mean_inner(Y, raw, sample_weight)
+        expit(raw, out=grad)
         grad -= Y
         _scale_rows(grad, sample_weight)
         return loss, grad
@@ -131,7 +132,7 @@ class LogLoss(Loss):
         total = grad.sum(axis=1, keepdims=True)
         # log-sum-exp reuses the softmax's own shift and sum.
         lse = np.log(total[:, 0]) + shift[:, 0]
-        loss = _weighted_mean(lse - np.einsum("ij,ij->i", Y, raw), sample_weight)
+        loss = _mean(lse, sample_weight) - _mean_inner(Y, raw, sample_weight)
         grad /= total
         grad -= Y
         _scale_rows(grad, sample_weight)
@@ -143,12 +144,20 @@ def _logsumexp(raw):
     return np.log(np.exp(raw - shift[:, None]).sum(axis=1)) + shift
 
 
-def _weighted_mean(values, sample_weight):
+def _mean(values, sample_weight):
+    """(Weighted) mean of per-sample ``values``."""
     if sample_weight is None:
-        return float(values.mean())
+        return float(values.sum()) / values.shape[0]
     total = sample_weight.sum()
     # A batch whose samples all weigh zero carries no information: loss 0.
     return float(np.dot(values, sample_weight) / total) if total else 0.0
+
+
+def _mean_inner(A, B, sample_weight):
+    """(Weighted) mean over samples of the row-wise inner products of ``A`` and ``B``."""
+    if sample_weight is None:
+        return float(np.vdot(A, B)) / A.shape[0]
+    return _mean(np.einsum("ij,ij->i", A, B), sample_weight)
 
 
 def _scale_rows(grad, sample_weight):

@@ -72,11 +72,9 @@ class Network:
     def _bind(self, params):
         self.params = params
         self.grads = np.zeros_like(params)
-        start = 0
-        for layer in self.layers:
-            stop = start + layer.n_params
-            layer.bind(self.params[start:stop], self.grads[start:stop])
-            start = stop
+        for layer, p, g in zip(self.layers, self._per_layer(params), self._per_layer(self.grads)):
+            layer.bind(p, g)
+        self._weights_only = None
 
     @property
     def n_params(self):
@@ -104,11 +102,21 @@ class Network:
         return self
 
     def forward(self, X, training=False):
-        """Raw outputs: the last layer's ``X @ W + b`` before the output link."""
+        """Raw outputs: the last layer's ``X @ W + b`` before the output link.
+
+        While training, each layer writes its output straight into the next
+        layer's input buffer, and the batch may be written into
+        ``training_input(n_rows)`` beforehand to spare a copy.
+        """
         A = X
-        for layer in self.layers[:-1]:
-            A = layer.forward(A, training)
+        for k, layer in enumerate(self.layers[:-1]):
+            out = self.layers[k + 1].input_buffer(X.shape[0]) if training else None
+            A = layer.forward(A, training, out=out)
         return self.layers[-1].affine(A, training)
+
+    def training_input(self, n_rows):
+        """The array a training batch of ``n_rows`` dense rows can be written into."""
+        return self.layers[0].input_buffer(n_rows)
 
     def backward(self, d_raw):
         """Fill ``grads`` from ∂loss/∂raw, for the batch of the last ``forward``."""
@@ -135,10 +143,26 @@ class Network:
         """Free the work arrays kept between training steps."""
         for layer in self.layers:
             layer.release()
+        self._weights_only = self._weight_mask = None
 
     def weight_matrices(self):
         """The weight matrices (views), without the biases."""
         return [layer.W for layer in self.layers]
+
+    def weights_only(self):
+        """A work copy of ``params`` with the biases set to zero (for the L2 penalty)."""
+        if getattr(self, "_weights_only", None) is None:
+            self._weight_mask = np.ones_like(self.params)
+            for layer, mask in zip(self.layers, self._per_layer(self._weight_mask)):
+                mask[layer.n_in * layer.n_out:] = 0
+            self._weights_only = np.empty_like(self.params)
+        return np.multiply(self.params, self._weight_mask, out=self._weights_only)
+
+    def _per_layer(self, vector):
+        start = 0
+        for layer in self.layers:
+            yield vector[start:start + layer.n_params]
+            start += layer.n_params
 
     def __getstate__(self):
         # Layers hold views into params; pickling them would store copies that

@@ -73,10 +73,12 @@ class Adam(Optimizer):
     def step(self, params, grads):
         self.t += 1
         b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
+        # b * x + (1 - b) * g, in place and without temporaries: (x - g) * b + g.
+        m -= grads
         m *= b1
-        m += (1 - b1) * grads
+        m += grads
         np.multiply(grads, grads, out=s)
-        s *= 1 - b2
+        v -= s
         v *= b2
         v += s
         step_size = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
 
 
 def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None):
@@ -24,16 +25,17 @@ def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None):
     if alpha:
         total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         if total:
-            penalty = 0.0
-            for W, dW in zip(network.weight_matrices(), _weight_grads(network)):
-                penalty += float(np.dot(W.ravel(), W.ravel()))
-                dW += (alpha / total) * W
-            value += 0.5 * alpha * penalty / total
+            value += _add_l2_penalty(network, alpha / total)
     return value
 
 
-def _weight_grads(network):
-    return [layer.dW for layer in network.layers]
+def _add_l2_penalty(network, scale):
+    """Add ``scale * W`` to every weight gradient; return ``scale / 2 * sum(W ** 2)``."""
+    weights = network.weights_only()
+    penalty = 0.5 * scale * float(np.dot(weights, network.params))
+    weights *= scale
+    network.grads += weights
+    return penalty
 
 
 class LearningRateSchedule:
@@ -170,16 +172,12 @@ class StochasticTrainer:
     def _epoch(self, X, Y, sample_weight, order, state, rng):
         n_samples = X.shape[0]
         total = 0.0
-        d_raw = np.empty((min(self.batch_size, n_samples), Y.shape[1]), dtype=self.network.dtype)
+        batch = _BatchReader(self.network, X, Y, sample_weight, self.batch_size,
+                             order if self.shuffle else None, self.corrupt_inputs, rng)
         for start in range(0, n_samples, self.batch_size):
             stop = min(start + self.batch_size, n_samples)
-            idx = order[start:stop] if self.shuffle else slice(start, stop)
-            sw = None if sample_weight is None else sample_weight[idx]
-            X_batch = X[idx]
-            if self.corrupt_inputs is not None:
-                X_batch = self.corrupt_inputs(X_batch, rng)
-            value = objective(self.network, self.loss, X_batch, Y[idx], sw, self.alpha,
-                              d_raw[: stop - start])
+            X_batch, Y_batch, sw, d_raw = batch.read(start, stop)
+            value = objective(self.network, self.loss, X_batch, Y_batch, sw, self.alpha, d_raw)
             state.optimizer.step(self.network.params, self.network.grads)
             total += value * (stop - start)
         state.t += n_samples
@@ -229,6 +227,45 @@ class StochasticTrainer:
             f"{self.n_iter_no_change} consecutive epochs."
         )
         return state.schedule.should_stop(state.optimizer, message, self.verbose)
+
+
+class _BatchReader:
+    """Hands out minibatches, gathered into reused arrays rather than new copies.
+
+    Dense inputs are gathered straight into the first layer's input buffer, so
+    a batch is copied once, by one call, and never allocated.
+    """
+
+    def __init__(self, network, X, Y, sample_weight, batch_size, order, corrupt_inputs, rng):
+        self.network, self.X, self.Y, self.sample_weight = network, X, Y, sample_weight
+        self.order, self.corrupt_inputs, self.rng = order, corrupt_inputs, rng
+        rows = min(batch_size, X.shape[0])
+        self.direct = not sp.issparse(X) and corrupt_inputs is None
+        self.Y_buffer = np.empty((rows, Y.shape[1]), dtype=Y.dtype)
+        self.d_raw = np.empty((rows, Y.shape[1]), dtype=network.dtype)
+
+    def read(self, start, stop):
+        """``(X_batch, Y_batch, sample_weight_batch, d_raw buffer)`` for rows start:stop."""
+        m = stop - start
+        if self.order is None:
+            idx = slice(start, stop)
+            Y_batch = self.Y[idx]
+        else:
+            idx = self.order[start:stop]
+            # mode="clip" skips the bounds check: the order only holds valid rows.
+            Y_batch = self.Y.take(idx, axis=0, out=self.Y_buffer[:m], mode="clip")
+        if self.direct:
+            X_batch = self.network.training_input(m)
+            if self.order is None:
+                np.copyto(X_batch, self.X[idx])
+            else:
+                self.X.take(idx, axis=0, out=X_batch, mode="clip")
+        else:
+            X_batch = self.X[idx]
+            if self.corrupt_inputs is not None:
+                X_batch = self.corrupt_inputs(X_batch, self.rng)
+        sw = None if self.sample_weight is None else self.sample_weight[idx]
+        return X_batch, Y_batch, sw, self.d_raw[:m]
 
 
 @dataclass
