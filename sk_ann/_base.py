@@ -18,6 +18,7 @@ from ._validation import (
     any_of,
     check_sample_weight,
     is_bool,
+    is_float_dtype_or_none,
     is_hidden_layer_sizes,
     is_infinity,
     is_random_state,
@@ -63,6 +64,7 @@ class BaseANN(BaseEstimator):
         "epsilon": Interval(Real, 0, None, "neither"),
         "n_iter_no_change": any_of(Interval(Integral, 1, None, "left"), is_infinity),
         "max_fun": Interval(Integral, 1, None, "left"),
+        "dtype": is_float_dtype_or_none,
     }
 
     # --- fitted attributes derived from the network -------------------------------
@@ -114,7 +116,8 @@ class BaseANN(BaseEstimator):
         X, y = self._validate_training_data(X, y, first_pass)
         if first_pass:
             encoder = self._new_target_encoder(y, classes)
-            dtype = X.dtype
+            dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
+            X = X.astype(dtype, copy=False)
         else:
             encoder = self._target_encoder
             self._check_target_compatible(encoder, y, incremental)

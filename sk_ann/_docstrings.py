@@ -84,7 +84,14 @@ SHARED_PARAMETERS = """
         rule fires (stochastic solvers).
 
     max_fun : int, default=15000
-        Maximum number of loss evaluations of L-BFGS."""
+        Maximum number of loss evaluations of L-BFGS.
+
+    dtype : {None, 'float32', 'float64'}, default=None
+        Precision of the network's weights and computations. None follows the
+        input, as MLP does: float32 data trains in float32, anything else in
+        float64. ``'float32'`` trains and predicts in float32 whatever the
+        input: about half the memory traffic, usually the same accuracy.
+        ``warm_start`` and ``partial_fit`` keep the precision of the first fit."""
 
 SHARED_ATTRIBUTES = """
     network_ : sk_ann.core.Network

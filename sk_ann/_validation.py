@@ -102,6 +102,18 @@ is_hidden_layer_sizes.description = (
 )
 
 
+def is_float_dtype_or_none(value):
+    if value is None:
+        return True
+    try:
+        return np.dtype(value) in (np.float32, np.float64)
+    except TypeError:
+        return False
+
+
+is_float_dtype_or_none.description = "None, 'float32' or 'float64'"
+
+
 def is_infinity(value):
     return isinstance(value, Real) and value == np.inf
 
@@ -127,6 +139,8 @@ def validate_params(estimator, constraints):
     """Raise ``InvalidParameterError`` for the first parameter breaking its constraint."""
     params = estimator.get_params(deep=False)
     for name, check in constraints.items():
+        if name not in params:  # a shared table may list parameters this estimator lacks
+            continue
         value = params[name]
         if not check(value):
             raise InvalidParameterError(

@@ -40,6 +40,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -64,6 +65,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dtype = dtype
 
     def fit(self, X, y, sample_weight=None):
         """Fit the network to data ``X`` and class labels ``y``.

@@ -214,3 +214,22 @@ def test_n_iter_no_change_error_says_what_is_allowed(iris):
     with pytest.raises(InvalidParameterError, match=r"an int in the range \[1, inf\) or a float "
                                                     r"among \{inf\}. Got 0 instead"):
         ANNClassifier(n_iter_no_change=0).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("dtype", ["float32", np.float32, "float64"])
+def test_dtype_parameter_sets_the_precision_whatever_the_input(cls, iris, dtype):
+    X, _ = iris
+    y = _target(cls, iris)
+    est = cls(max_iter=5, random_state=0, dtype=dtype).fit(X.astype(np.float64), y)
+    assert est.network_.params.dtype == np.dtype(dtype)
+    out = est.predict_proba(X) if cls is ANNClassifier else est.predict(X)
+    assert out.dtype == np.dtype(dtype)
+    follow = cls(max_iter=5, random_state=0).fit(X.astype(np.dtype(dtype)), y)
+    np.testing.assert_array_equal(est.network_.params, follow.network_.params)
+
+
+def test_bad_dtype_is_refused(iris):
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match="'dtype' parameter .* None, 'float32' or"):
+        ANNClassifier(dtype="int8").fit(X, y)
