@@ -62,12 +62,6 @@ def test_layers_views_share_memory_with_the_flat_vectors_in_order():
     assert net.layers[2].b[-1] == net.n_params - 1
 
 
-def test_weight_matrices_are_the_layers_w():
-    net = _network()
-    for W, layer in zip(net.weight_matrices(), net.layers):
-        assert W is layer.W
-
-
 def test_predict_is_the_output_link_of_forward():
     net = _network(output="softmax")
     X = np.random.default_rng(1).normal(size=(5, 3))

@@ -74,7 +74,6 @@ class Network:
         self.grads = np.zeros_like(params)
         for layer, p, g in zip(self.layers, self._per_layer(params), self._per_layer(self.grads)):
             layer.bind(p, g)
-        self._weights_only = None
 
     @property
     def n_params(self):
@@ -143,20 +142,6 @@ class Network:
         """Free the work arrays kept between training steps."""
         for layer in self.layers:
             layer.release()
-        self._weights_only = self._weight_mask = None
-
-    def weight_matrices(self):
-        """The weight matrices (views), without the biases."""
-        return [layer.W for layer in self.layers]
-
-    def weights_only(self):
-        """A work copy of ``params`` with the biases set to zero (for the L2 penalty)."""
-        if getattr(self, "_weights_only", None) is None:
-            self._weight_mask = np.ones_like(self.params)
-            for layer, mask in zip(self.layers, self._per_layer(self._weight_mask)):
-                mask[layer.n_in * layer.n_out:] = 0
-            self._weights_only = np.empty_like(self.params)
-        return np.multiply(self.params, self._weight_mask, out=self._weights_only)
 
     def _per_layer(self, vector):
         start = 0

@@ -31,11 +31,12 @@ def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None):
 
 def _add_l2_penalty(network, scale):
     """Add ``scale * W`` to every weight gradient; return ``scale / 2 * sum(W ** 2)``."""
-    weights = network.weights_only()
-    penalty = 0.5 * scale * float(np.dot(weights, network.params))
-    weights *= scale
-    network.grads += weights
-    return penalty
+    penalty = 0.0
+    for layer in network.layers:
+        W = layer.W.ravel()
+        penalty += float(np.dot(W, W))
+        layer.dW += scale * layer.W
+    return 0.5 * scale * penalty
 
 
 class LearningRateSchedule:
