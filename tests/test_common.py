@@ -2,9 +2,9 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sk_ann import ANNClassifier, ANNRegressor
+from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor
 
 
-@parametrize_with_checks([ANNClassifier(), ANNRegressor()])
+@parametrize_with_checks([ANNClassifier(), ANNRegressor(), ANNAutoencoder()])
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
