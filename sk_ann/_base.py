@@ -37,6 +37,15 @@ _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _PREDICT_CHUNK = 20_000
 
 
+def in_chunks(X, fn):
+    """``fn(X)``, computed on blocks of rows so that memory stays bounded on large ``X``."""
+    if X.shape[0] <= _PREDICT_CHUNK:
+        return fn(X)
+    return np.concatenate([
+        fn(X[start:start + _PREDICT_CHUNK]) for start in range(0, X.shape[0], _PREDICT_CHUNK)
+    ])
+
+
 class BaseANN(BaseEstimator):
     """Shared machinery of ANNClassifier and ANNRegressor; not for direct use."""
 
@@ -308,18 +317,16 @@ class BaseANN(BaseEstimator):
 
     # --- prediction ---------------------------------------------------------------
 
+    def _validated_input(self, X):
+        """``X`` checked against the fit and cast to the network's dtype."""
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
+                          dtype=(np.float64, np.float32))
+        return X.astype(self.network_.dtype, copy=False)
+
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
-                          dtype=(np.float64, np.float32))
-        X = X.astype(self.network_.dtype, copy=False)
-        if X.shape[0] <= _PREDICT_CHUNK:
-            return self.network_.predict(X)
-        return np.vstack([
-            self.network_.predict(X[start:start + _PREDICT_CHUNK])
-            for start in range(0, X.shape[0], _PREDICT_CHUNK)
-        ])
+        return in_chunks(self._validated_input(X), self.network_.predict)
 
     def _check_solver(self):
         if self.solver not in _STOCHASTIC_SOLVERS:

@@ -25,8 +25,8 @@ class Interval:
         self.kind, self.low, self.high, self.closed = kind, low, high, closed
 
     def __call__(self, value):
-        if isinstance(value, bool) or not isinstance(value, self.kind):
-            return False
+        if isinstance(value, bool) or not isinstance(value, self.kind) or value != value:
+            return False  # value != value: NaN, which no comparison would catch
         if self.low is not None:
             if value < self.low or (value == self.low and self.closed in ("right", "neither")):
                 return False

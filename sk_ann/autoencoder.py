@@ -11,7 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import _PREDICT_CHUNK, _STOCHASTIC_SOLVERS, BaseANN
+from ._base import _STOCHASTIC_SOLVERS, BaseANN, in_chunks
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
 from ._validation import Interval, is_hidden_layer_sizes
@@ -49,15 +49,6 @@ def _run(layers, A):
     for layer in layers:
         A = layer.forward(A)
     return A
-
-
-def _in_chunks(X, fn):
-    """``fn(X)``, computed on blocks of rows so that memory stays bounded on large ``X``."""
-    if X.shape[0] <= _PREDICT_CHUNK:
-        return fn(X)
-    return np.concatenate([
-        fn(X[start:start + _PREDICT_CHUNK]) for start in range(0, X.shape[0], _PREDICT_CHUNK)
-    ])
 
 
 class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN):
@@ -216,11 +207,6 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
         layers = self.network_.layers
         return layers[:len(layers) // 2], layers[len(layers) // 2:]
 
-    def _validated(self, X):
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
-                          dtype=(np.float64, np.float32))
-        return X.astype(self.network_.dtype, copy=False)
-
     def transform(self, X):
         """Encode ``X``: the activations of the bottleneck layer.
 
@@ -237,7 +223,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
         """
         check_is_fitted(self)
         encoder, _ = self._encoder_decoder()
-        return _in_chunks(self._validated(X), lambda A: _run(encoder, A))
+        return in_chunks(self._validated_input(X), lambda A: _run(encoder, A))
 
     def inverse_transform(self, X):
         """Decode codes back to the input space: the network's reconstruction.
@@ -261,7 +247,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
                 "transform."
             )
         _, decoder = self._encoder_decoder()
-        return _in_chunks(Z.astype(self.network_.dtype, copy=False), lambda A: _run(decoder, A))
+        return in_chunks(Z.astype(self.network_.dtype, copy=False), lambda A: _run(decoder, A))
 
     def score_samples(self, X):
         """Minus the mean squared reconstruction error of each sample.
@@ -289,7 +275,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
             diff -= A.toarray() if sp.issparse(A) else A
             return -np.square(diff, out=diff).mean(axis=1)
 
-        return _in_chunks(self._validated(X), scores)
+        return in_chunks(self._validated_input(X), scores)
 
     def score(self, X, y=None):
         """Minus the mean squared reconstruction error over all samples and features.

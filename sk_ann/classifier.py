@@ -73,7 +73,8 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 data trains in float32, anything else in float64.
+            Training data. With ``dtype=None``, float32 data trains in float32,
+            anything else in float64.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels of any type, or a multilabel indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None

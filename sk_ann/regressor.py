@@ -79,7 +79,8 @@ class ANNRegressor(RegressorMixin, BaseANN):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 data trains in float32, anything else in float64.
+            Training data. With ``dtype=None``, float32 data trains in float32,
+            anything else in float64.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Real-valued targets (non-negative for ``loss='poisson'``).
         sample_weight : array-like of shape (n_samples,), default=None

@@ -233,3 +233,10 @@ def test_bad_dtype_is_refused(iris):
     X, y = iris
     with pytest.raises(InvalidParameterError, match="'dtype' parameter .* None, 'float32' or"):
         ANNClassifier(dtype="int8").fit(X, y)
+
+
+@pytest.mark.parametrize("param", ["alpha", "learning_rate_init", "tol", "momentum"])
+def test_nan_parameters_are_refused(iris, param):
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match=f"'{param}' parameter .* Got nan instead"):
+        ANNClassifier(**{param: float("nan")}).fit(X, y)
