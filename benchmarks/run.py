@@ -40,13 +40,13 @@ HERE = Path(__file__).resolve().parent
 #        training rows in quick mode (None: all))
 WORKLOADS = {
     "e": ("digits, hidden (64,), batch 16", "digits", (64,), 16, 5, 2, None),
-    "a": ("digits, hidden (100,), batch 200", "digits", (100,), 200, 30, 10, None),
+    "a": ("digits, hidden (100,), batch 200", "digits", (100,), 200, 30, 5, None),
     "b": ("make_classification 50,000 x 50, 5 classes, hidden (256, 128), batch 256",
-          "clf50", (256, 128), 256, 3, 1, 10_000),
+          "clf50", (256, 128), 256, 3, 1, 8_000),
     "c": ("make_regression 50,000 x 100, hidden (256, 256), batch 256",
-          "reg100", (256, 256), 256, 3, 1, 10_000),
+          "reg100", (256, 256), 256, 3, 1, 5_000),
     "d": ("make_classification 20,000 x 512, 10 classes, hidden (1024, 1024), batch 512",
-          "clf512", (1024, 1024), 512, 2, 1, 2_000),
+          "clf512", (1024, 1024), 512, 2, 1, 2_048),
 }
 
 

@@ -325,7 +325,6 @@ class BaseANN(BaseEstimator):
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""
-        check_is_fitted(self)
         return in_chunks(self._validated_input(X), self.network_.predict)
 
     def _check_solver(self):

@@ -100,7 +100,9 @@ class ClassTarget:
             )
 
     def transform(self, y, dtype):
-        return self._binarizer.transform(y).astype(dtype, copy=False)
+        # Indicator targets stay boolean, whatever the network's dtype: an eighth
+        # of the memory of float64, and numpy promotes them where they meet floats.
+        return self._binarizer.transform(y).astype(bool, copy=False)
 
     def inverse_transform(self, P):
         if self.target_type == "binary":

@@ -118,17 +118,26 @@ class Dense:
         self._cache[2] = A
         return A
 
-    def backward(self, dA, need_dX=True):
+    def backward(self, dA, need_dX=True, out=None):
         """Fill this layer's gradients from ∂loss/∂A and return ∂loss/∂X.
 
         ``dA`` is overwritten. With ``need_dX=False`` (the first layer) no
-        ∂loss/∂X is computed and ``None`` is returned.
+        ∂loss/∂X is computed and ``None`` is returned; ``out`` may receive it.
         """
         _, Z, A = self._cache
         dZ = self._f.backward(Z, A, dA, out=dA)
-        return self.backward_affine(dZ, need_dX)
+        return self.backward_affine(dZ, need_dX, out)
 
-    def backward_affine(self, dZ, need_dX=True):
+    def spare_buffer(self):
+        """This layer's ``Z`` while training, when backward will not read it again.
+
+        The activations here compute their derivative from ``A`` alone, so once
+        the forward pass is done ``Z`` is free, and the next layer's backward
+        can write ∂loss/∂A into it instead of into a buffer of its own.
+        """
+        return None if self._f.needs_input else self._cache[1]
+
+    def backward_affine(self, dZ, need_dX=True, out=None):
         """Fill this layer's gradients from ∂loss/∂Z and return ∂loss/∂X."""
         X = self._cache[0]
         if isinstance(X, np.ndarray):
@@ -139,7 +148,9 @@ class Dense:
             np.sum(dZ, axis=0, out=self.db)
         if not need_dX:
             return None
-        return np.matmul(dZ, self.W.T, out=self._buffer("dX", dZ.shape[0], self.n_in))
+        if out is None:
+            out = self._buffer("dX", dZ.shape[0], self.n_in)
+        return np.matmul(dZ, self.W.T, out=out)
 
     def _buffer(self, name, n_rows, n_cols=None):
         """A reusable ``(n_rows, n_cols)`` work array; grown when a batch is larger."""

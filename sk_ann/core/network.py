@@ -119,9 +119,11 @@ class Network:
 
     def backward(self, d_raw):
         """Fill ``grads`` from ∂loss/∂raw, for the batch of the last ``forward``."""
-        dA = self.layers[-1].backward_affine(d_raw, need_dX=len(self.layers) > 1)
-        for k in range(len(self.layers) - 2, -1, -1):
-            dA = self.layers[k].backward(dA, need_dX=k > 0)
+        layers = self.layers
+        dA = layers[-1].backward_affine(d_raw, len(layers) > 1, layers[-2].spare_buffer()
+                                        if len(layers) > 1 else None)
+        for k in range(len(layers) - 2, -1, -1):
+            dA = layers[k].backward(dA, k > 0, layers[k - 1].spare_buffer() if k > 0 else None)
         return self.grads
 
     def predict(self, X):
