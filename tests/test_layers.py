@@ -35,8 +35,15 @@ def _bound_layer(n_in=4, n_out=3, activation="tanh", seed=0, dtype=np.float64):
     layer = Dense(n_in, n_out, activation)
     params = np.random.default_rng(seed).normal(scale=0.5, size=layer.n_params).astype(dtype)
     grads = np.zeros_like(params)
-    layer.bind(params, grads)
+    _bind_flat(layer, params, grads)
     return layer, params, grads
+
+
+def _bind_flat(layer, params, grads):
+    """Bind ``layer`` to flat vectors holding W (row-major) then b, as a network does."""
+    n_w = layer.n_in * layer.n_out
+    shape = (layer.n_in, layer.n_out)
+    layer.bind(params[:n_w].reshape(shape), params[n_w:], grads[:n_w].reshape(shape), grads[n_w:])
 
 
 def _inputs(n_samples=5, n_in=4, seed=1, sparse=None):
@@ -69,9 +76,9 @@ def test_bind_gives_views_into_the_flat_vectors():
     layer = Dense(4, 3)
     params = np.arange(layer.n_params, dtype=float)
     grads = np.zeros(layer.n_params)
-    layer.bind(params, grads)
+    _bind_flat(layer, params, grads)
 
-    # Layout: the rows of [W; b], so W is the first n_in * n_out entries.
+    # W is the first n_in * n_out entries, row by row; b the rest.
     np.testing.assert_array_equal(layer.W, params[:12].reshape(4, 3))
     np.testing.assert_array_equal(layer.b, params[12:])
     assert layer.W.shape == (4, 3) and layer.b.shape == (3,)

@@ -54,12 +54,17 @@ def test_layers_views_share_memory_with_the_flat_vectors_in_order():
     for layer in net.layers:
         assert np.shares_memory(layer.W, net.params) and np.shares_memory(layer.b, net.params)
         assert np.shares_memory(layer.dW, net.grads) and np.shares_memory(layer.db, net.grads)
-    # Layer by layer, W then b, with nothing left over.
-    laid_out = np.concatenate([np.r_[layer.W.ravel(), layer.b] for layer in net.layers])
+    # Every layer's W, then every layer's b, with nothing left over.
+    laid_out = np.concatenate([layer.W.ravel() for layer in net.layers]
+                              + [layer.b for layer in net.layers])
     np.testing.assert_array_equal(laid_out, net.params)
     net.params[:] = np.arange(net.n_params)
-    assert net.layers[1].W[0, 0] == net.layers[0].n_params
+    assert net.layers[1].W[0, 0] == net.layers[0].W.size
+    assert net.layers[0].b[0] == net.n_weights
     assert net.layers[2].b[-1] == net.n_params - 1
+    weights, gradients = net.weights_and_gradients()
+    assert weights.size == sum(layer.W.size for layer in net.layers)
+    assert np.shares_memory(gradients, net.grads)
 
 
 def test_predict_is_the_output_link_of_forward():
@@ -198,15 +203,16 @@ def test_initialize_with_same_seed_gives_identical_params():
 
 
 def _glorot_like_sklearn(sizes, activation, seed):
-    """scikit-learn's MLP initialisation written out: W then b, layer by layer."""
+    """scikit-learn's MLP initialisation written out: W then b, layer by layer, drawn in
+    that order and packed as scikit-learn packs them: all weights, then all biases."""
     rs = np.random.RandomState(seed)
     factor = 2.0 if activation == "logistic" else 6.0
-    pieces = []
+    weights, biases = [], []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         bound = np.sqrt(factor / (fan_in + fan_out))
-        pieces.append(rs.uniform(-bound, bound, (fan_in, fan_out)).ravel())
-        pieces.append(rs.uniform(-bound, bound, fan_out))
-    return np.concatenate(pieces)
+        weights.append(rs.uniform(-bound, bound, (fan_in, fan_out)).ravel())
+        biases.append(rs.uniform(-bound, bound, fan_out))
+    return np.concatenate(weights + biases)
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))

@@ -12,9 +12,8 @@ and on the way back, from ∂loss/∂A,
           \\frac{\\partial L}{\\partial b} = \\mathbf{1}^\\top \\frac{\\partial L}{\\partial Z}, \\quad
           \\frac{\\partial L}{\\partial X} = \\frac{\\partial L}{\\partial Z} W^\\top
 
-A layer owns no memory of its own for parameters: ``bind`` hands it its slice of
-the network's flat parameter and gradient vectors, laid out as the rows of
-``[W; b]`` so the slice reshapes into one ``(n_in + 1, n_out)`` block.
+A layer owns no memory of its own for parameters: ``bind`` hands it views of
+the network's flat parameter and gradient vectors.
 """
 
 from collections.abc import Sequence
@@ -43,12 +42,9 @@ class Dense:
         """Number of weights and biases: ``(n_in + 1) * n_out``."""
         return (self.n_in + 1) * self.n_out
 
-    def bind(self, params, grads):
-        """Use ``params`` and ``grads`` (1-D slices of length ``n_params``) as storage."""
-        self.block = params.reshape(self.n_in + 1, self.n_out)
-        self.W, self.b = self.block[:-1], self.block[-1]
-        self.dblock = grads.reshape(self.n_in + 1, self.n_out)
-        self.dW, self.db = self.dblock[:-1], self.dblock[-1]
+    def bind(self, W, b, dW, db):
+        """Use the given views of the network's vectors as ``W``, ``b`` and their gradients."""
+        self.W, self.b, self.dW, self.db = W, b, dW, db
         self._buffers = {}
 
     @property
@@ -66,24 +62,6 @@ class Dense:
         """The layer's neurons as read-only views, built on demand."""
         return NeuronList(self)
 
-    def input_buffer(self, n_rows):
-        """Where to write a training batch's inputs, shape ``(n_rows, n_in)``.
-
-        It is the left part of an ``(n_rows, n_in + 1)`` array whose last column
-        holds ones, so that ``[X, 1] @ [W; b]`` computes ``X @ W + b`` in one
-        matrix product, and ``[X, 1].T @ dZ`` gives ``dW`` and ``db`` in another.
-        Inputs written here are used without a copy.
-        """
-        return self._augmented_input(n_rows)[:, :-1]
-
-    def _augmented_input(self, n_rows):
-        buf = self._buffers.get("X1")
-        if buf is None or buf.shape[0] < n_rows:
-            buf = np.empty((n_rows, self.n_in + 1), dtype=self.W.dtype)
-            buf[:, -1] = 1
-            self._buffers["X1"] = buf
-        return buf[:n_rows]
-
     def affine(self, X, training=False):
         """``Z = X @ W + b``; while training, into a reused buffer, keeping ``X``."""
         if not training:
@@ -91,66 +69,52 @@ class Dense:
             Z += self.b
             return Z
         Z = self._buffer("Z", X.shape[0])
-        if not isinstance(X, np.ndarray):
-            Z[...] = X @ self.W  # sparse X: no column of ones to append
-            Z += self.b
-            self._cache = [X, Z, None]
-            return Z
-        X1 = self._augmented_input(X.shape[0])
-        # Only input_buffer hands out views of this buffer with its shape: such
-        # an X is already in place.
-        if X.base is not X1.base or X.shape != (X1.shape[0], self.n_in):
-            np.copyto(X1[:, :-1], X)
-        np.matmul(X1, self.block, out=Z)
-        self._cache = [X1, Z, None]
+        if isinstance(X, np.ndarray):
+            np.matmul(X, self.W, out=Z)
+        else:
+            Z[...] = X @ self.W  # sparse X
+        Z += self.b
+        self._cache = [X, Z, None]
         return Z
 
-    def forward(self, X, training=False, out=None):
-        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``.
-
-        While training, ``out`` (for instance the next layer's
-        ``input_buffer``) receives ``A``.
-        """
+    def forward(self, X, training=False):
+        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``."""
         Z = self.affine(X, training)
         if not training:
             return self._f.forward(Z, out=Z)
-        A = self._f.forward(Z, out=self._buffer("A", X.shape[0]) if out is None else out)
+        # Where the derivative reads only A, A overwrites Z and spares a buffer.
+        A = self._f.forward(Z, out=self._buffer("A", X.shape[0]) if self._f.needs_input else Z)
         self._cache[2] = A
         return A
 
-    def backward(self, dA, need_dX=True, out=None):
+    def backward(self, dA, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂A and return ∂loss/∂X.
 
         ``dA`` is overwritten. With ``need_dX=False`` (the first layer) no
-        ∂loss/∂X is computed and ``None`` is returned; ``out`` may receive it.
+        ∂loss/∂X is computed and ``None`` is returned.
         """
         _, Z, A = self._cache
         dZ = self._f.backward(Z, A, dA, out=dA)
-        return self.backward_affine(dZ, need_dX, out)
+        return self.backward_affine(dZ, need_dX)
 
-    def spare_buffer(self):
-        """This layer's ``Z`` while training, when backward will not read it again.
-
-        The activations here compute their derivative from ``A`` alone, so once
-        the forward pass is done ``Z`` is free, and the next layer's backward
-        can write ∂loss/∂A into it instead of into a buffer of its own.
-        """
-        return None if self._f.needs_input else self._cache[1]
-
-    def backward_affine(self, dZ, need_dX=True, out=None):
+    def backward_affine(self, dZ, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂Z and return ∂loss/∂X."""
         X = self._cache[0]
         if isinstance(X, np.ndarray):
-            # X carries the column of ones: one product gives dW and db.
-            np.matmul(X.T, dZ, out=self.dblock)
+            np.matmul(X.T, dZ, out=self.dW)
         else:
-            self.dW[...] = X.T @ dZ
-            np.sum(dZ, axis=0, out=self.db)
+            self.dW[...] = X.T @ dZ  # sparse X
+        # A matrix-vector product sums the columns faster than a reduction.
+        np.matmul(self._ones(dZ.shape[0]), dZ, out=self.db)
         if not need_dX:
             return None
-        if out is None:
-            out = self._buffer("dX", dZ.shape[0], self.n_in)
-        return np.matmul(dZ, self.W.T, out=out)
+        return np.matmul(dZ, self.W.T, out=self._buffer("dX", dZ.shape[0], self.n_in))
+
+    def _ones(self, n_rows):
+        ones = self._buffers.get("ones")
+        if ones is None or ones.shape[0] < n_rows:
+            ones = self._buffers["ones"] = np.ones(n_rows, dtype=self.W.dtype)
+        return ones[:n_rows]
 
     def _buffer(self, name, n_rows, n_cols=None):
         """A reusable ``(n_rows, n_cols)`` work array; grown when a batch is larger."""

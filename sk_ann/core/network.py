@@ -3,7 +3,10 @@
 Every weight and bias of every layer lives in ``params`` (and its gradient at the
 same position in ``grads``); the layers hold views into them. An optimizer step
 is then a few vector operations on ``params``, and L-BFGS sees the whole network
-as one vector with no packing or unpacking.
+as one vector with no packing or unpacking. The vector holds all the weight
+matrices first, layer by layer, then all the bias vectors (the order of
+scikit-learn's packed coefficients), so the weights, which the L2 penalty
+applies to, form one contiguous block.
 """
 
 import numpy as np
@@ -72,8 +75,19 @@ class Network:
     def _bind(self, params):
         self.params = params
         self.grads = np.zeros_like(params)
-        for layer, p, g in zip(self.layers, self._per_layer(params), self._per_layer(self.grads)):
-            layer.bind(p, g)
+        start = 0
+        slices = []
+        for layer in self.layers:
+            slices.append([slice(start, start + layer.n_in * layer.n_out)])
+            start += layer.n_in * layer.n_out
+        self.n_weights = start
+        for layer, parts in zip(self.layers, slices):
+            parts.append(slice(start, start + layer.n_out))
+            start += layer.n_out
+        for layer, (w, b) in zip(self.layers, slices):
+            shape = (layer.n_in, layer.n_out)
+            layer.bind(params[w].reshape(shape), params[b],
+                       self.grads[w].reshape(shape), self.grads[b])
 
     @property
     def n_params(self):
@@ -101,30 +115,22 @@ class Network:
         return self
 
     def forward(self, X, training=False):
-        """Raw outputs: the last layer's ``X @ W + b`` before the output link.
-
-        While training, each layer writes its output straight into the next
-        layer's input buffer, and the batch may be written into
-        ``training_input(n_rows)`` beforehand to spare a copy.
-        """
+        """Raw outputs: the last layer's ``X @ W + b`` before the output link."""
         A = X
-        for k, layer in enumerate(self.layers[:-1]):
-            out = self.layers[k + 1].input_buffer(X.shape[0]) if training else None
-            A = layer.forward(A, training, out=out)
+        for layer in self.layers[:-1]:
+            A = layer.forward(A, training)
         return self.layers[-1].affine(A, training)
-
-    def training_input(self, n_rows):
-        """The array a training batch of ``n_rows`` dense rows can be written into."""
-        return self.layers[0].input_buffer(n_rows)
 
     def backward(self, d_raw):
         """Fill ``grads`` from ∂loss/∂raw, for the batch of the last ``forward``."""
-        layers = self.layers
-        dA = layers[-1].backward_affine(d_raw, len(layers) > 1, layers[-2].spare_buffer()
-                                        if len(layers) > 1 else None)
-        for k in range(len(layers) - 2, -1, -1):
-            dA = layers[k].backward(dA, k > 0, layers[k - 1].spare_buffer() if k > 0 else None)
+        dA = self.layers[-1].backward_affine(d_raw, need_dX=len(self.layers) > 1)
+        for k in range(len(self.layers) - 2, -1, -1):
+            dA = self.layers[k].backward(dA, need_dX=k > 0)
         return self.grads
+
+    def weights_and_gradients(self):
+        """``(weights, their gradients)``: the leading block of ``params`` and ``grads``."""
+        return self.params[:self.n_weights], self.grads[:self.n_weights]
 
     def predict(self, X):
         """Network outputs after the output link, shape ``(n_samples, n_outputs)``."""
@@ -144,12 +150,6 @@ class Network:
         """Free the work arrays kept between training steps."""
         for layer in self.layers:
             layer.release()
-
-    def _per_layer(self, vector):
-        start = 0
-        for layer in self.layers:
-            yield vector[start:start + layer.n_params]
-            start += layer.n_params
 
     def __getstate__(self):
         # Layers hold views into params; pickling them would store copies that

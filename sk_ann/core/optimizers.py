@@ -57,6 +57,11 @@ class Adam(Optimizer):
               v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \\
               \theta \leftarrow \theta - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}
               \frac{m}{\sqrt{v} + \epsilon}
+
+    The moments are kept divided by :math:`1 - \beta_1` and :math:`1 - \beta_2`
+    (``m_scaled``, ``v_scaled``), which turns each update into two operations
+    instead of three; the constants move into the step size and
+    :math:`\epsilon`. ``m`` and ``v`` give the moments as in the formula.
     """
 
     def __init__(self, n_params, learning_rate=0.001, beta_1=0.9, beta_2=0.999,
@@ -66,24 +71,34 @@ class Adam(Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.t = 0
-        self.m = np.zeros(n_params, dtype=self.dtype)
-        self.v = np.zeros(n_params, dtype=self.dtype)
+        self.m_scaled = np.zeros(n_params, dtype=self.dtype)
+        self.v_scaled = np.zeros(n_params, dtype=self.dtype)
         self._scratch = np.empty(n_params, dtype=self.dtype)
+
+    @property
+    def m(self):
+        """First-moment estimate (before bias correction)."""
+        return (1 - self.beta_1) * self.m_scaled
+
+    @property
+    def v(self):
+        """Second-moment estimate (before bias correction)."""
+        return (1 - self.beta_2) * self.v_scaled
 
     def step(self, params, grads):
         self.t += 1
-        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
-        # b * x + (1 - b) * g, in place and without temporaries: (x - g) * b + g.
-        m -= grads
+        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m_scaled, self.v_scaled, self._scratch
         m *= b1
         m += grads
         np.multiply(grads, grads, out=s)
-        v -= s
         v *= b2
         v += s
-        step_size = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        # m / (sqrt(v) + eps) = (1 - b1) m_scaled / (sqrt(1 - b2) sqrt(v_scaled) + eps)
+        root = np.sqrt(1 - b2)
+        step_size = (self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+                     * (1 - b1) / root)
         np.sqrt(v, out=s)
-        s += self.epsilon
+        s += self.epsilon / root
         np.divide(m, s, out=s)
         s *= step_size
         params -= s

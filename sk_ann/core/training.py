@@ -31,12 +31,10 @@ def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None):
 
 def _add_l2_penalty(network, scale):
     """Add ``scale * W`` to every weight gradient; return ``scale / 2 * sum(W ** 2)``."""
-    penalty = 0.0
-    for layer in network.layers:
-        W = layer.W.ravel()
-        penalty += float(np.dot(W, W))
-        layer.dW += scale * layer.W
-    return 0.5 * scale * penalty
+    weights, gradients = network.weights_and_gradients()
+    penalty = 0.5 * scale * float(np.dot(weights, weights))
+    gradients += scale * weights
+    return penalty
 
 
 class LearningRateSchedule:
@@ -231,17 +229,15 @@ class StochasticTrainer:
 
 
 class _BatchReader:
-    """Hands out minibatches, gathered into reused arrays rather than new copies.
-
-    Dense inputs are gathered straight into the first layer's input buffer, so
-    a batch is copied once, by one call, and never allocated.
-    """
+    """Hands out minibatches, gathered into reused arrays rather than new copies."""
 
     def __init__(self, network, X, Y, sample_weight, batch_size, order, corrupt_inputs, rng):
         self.network, self.X, self.Y, self.sample_weight = network, X, Y, sample_weight
         self.order, self.corrupt_inputs, self.rng = order, corrupt_inputs, rng
         rows = min(batch_size, X.shape[0])
         self.direct = not sp.issparse(X) and corrupt_inputs is None
+        if self.direct:
+            self.X_buffer = np.empty((rows, X.shape[1]), dtype=network.dtype)
         self.Y_buffer = np.empty((rows, Y.shape[1]), dtype=Y.dtype)
         self.d_raw = np.empty((rows, Y.shape[1]), dtype=network.dtype)
 
@@ -255,12 +251,10 @@ class _BatchReader:
             idx = self.order[start:stop]
             # mode="clip" skips the bounds check: the order only holds valid rows.
             Y_batch = self.Y.take(idx, axis=0, out=self.Y_buffer[:m], mode="clip")
-        if self.direct:
-            X_batch = self.network.training_input(m)
-            if self.order is None:
-                np.copyto(X_batch, self.X[idx])
-            else:
-                self.X.take(idx, axis=0, out=X_batch, mode="clip")
+        if self.direct and self.order is None:
+            X_batch = self.X[idx]  # a view: no copy needed
+        elif self.direct:
+            X_batch = self.X.take(idx, axis=0, out=self.X_buffer[:m], mode="clip")
         else:
             X_batch = self.X[idx]
             if self.corrupt_inputs is not None:
