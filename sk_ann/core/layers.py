@@ -34,8 +34,7 @@ class Dense:
         self.n_out = int(n_out)
         self.activation = activation
         self._f = known[activation]()
-        self._buffers = {}
-        self._cache = None
+        self._work = None
 
     @property
     def n_params(self):
@@ -45,7 +44,7 @@ class Dense:
     def bind(self, W, b, dW, db):
         """Use the given views of the network's vectors as ``W``, ``b`` and their gradients."""
         self.W, self.b, self.dW, self.db = W, b, dW, db
-        self._buffers = {}
+        self._work = None
 
     @property
     def weights(self):
@@ -68,13 +67,14 @@ class Dense:
             Z = X @ self.W
             Z += self.b
             return Z
-        Z = self._buffer("Z", X.shape[0])
+        work = self._work_for(X.shape[0])
+        Z = work.Z
         if isinstance(X, np.ndarray):
             np.matmul(X, self.W, out=Z)
         else:
             Z[...] = X @ self.W  # sparse X
         Z += self.b
-        self._cache = [X, Z, None]
+        work.X = X
         return Z
 
     def forward(self, X, training=False):
@@ -82,10 +82,9 @@ class Dense:
         Z = self.affine(X, training)
         if not training:
             return self._f.forward(Z, out=Z)
-        # Where the derivative reads only A, A overwrites Z and spares a buffer.
-        A = self._f.forward(Z, out=self._buffer("A", X.shape[0]) if self._f.needs_input else Z)
-        self._cache[2] = A
-        return A
+        work = self._work
+        work.A = self._f.forward(Z, out=work.A_out)
+        return work.A
 
     def backward(self, dA, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂A and return ∂loss/∂X.
@@ -93,45 +92,70 @@ class Dense:
         ``dA`` is overwritten. With ``need_dX=False`` (the first layer) no
         ∂loss/∂X is computed and ``None`` is returned.
         """
-        _, Z, A = self._cache
-        dZ = self._f.backward(Z, A, dA, out=dA)
+        work = self._work
+        dZ = self._f.backward(work.Z, work.A, dA, out=dA)
         return self.backward_affine(dZ, need_dX)
 
     def backward_affine(self, dZ, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂Z and return ∂loss/∂X."""
-        X = self._cache[0]
-        if isinstance(X, np.ndarray):
-            np.matmul(X.T, dZ, out=self.dW)
+        work = self._work
+        if isinstance(work.X, np.ndarray):
+            np.matmul(work.X.T, dZ, out=self.dW)
         else:
-            self.dW[...] = X.T @ dZ  # sparse X
+            self.dW[...] = work.X.T @ dZ  # sparse X
         # A matrix-vector product sums the columns faster than a reduction.
-        np.matmul(self._ones(dZ.shape[0]), dZ, out=self.db)
+        np.matmul(work.ones, dZ, out=self.db)
         if not need_dX:
             return None
-        return np.matmul(dZ, self.W.T, out=self._buffer("dX", dZ.shape[0], self.n_in))
+        return np.matmul(dZ, self.W.T, out=work.dX)
 
-    def _ones(self, n_rows):
-        ones = self._buffers.get("ones")
-        if ones is None or ones.shape[0] < n_rows:
-            ones = self._buffers["ones"] = np.ones(n_rows, dtype=self.W.dtype)
-        return ones[:n_rows]
-
-    def _buffer(self, name, n_rows, n_cols=None):
-        """A reusable ``(n_rows, n_cols)`` work array; grown when a batch is larger."""
-        n_cols = self.n_out if n_cols is None else n_cols
-        buf = self._buffers.get(name)
-        if buf is None or buf.shape[0] < n_rows:
-            buf = np.empty((n_rows, n_cols), dtype=self.W.dtype)
-            self._buffers[name] = buf
-        return buf[:n_rows]
+    def _work_for(self, n_rows):
+        """The work arrays for a batch of ``n_rows``, reused from batch to batch."""
+        work = self._work
+        if work is None or work.n_rows != n_rows:
+            capacity = None if work is None else work.capacity
+            self._work = work = _Work(self, n_rows, capacity)
+        return work
 
     def release(self):
         """Drop the work arrays and the cached batch (after training)."""
-        self._buffers = {}
-        self._cache = None
+        self._work = None
 
     def __repr__(self):
         return f"Dense({self.n_in} -> {self.n_out}, activation={self.activation!r})"
+
+
+class _Work:
+    """A layer's arrays for one training batch: views of buffers kept between batches.
+
+    The buffers are allocated for the largest batch seen; a smaller batch (the
+    last of an epoch) uses their leading rows. ``X`` and ``A`` are the batch's
+    input and output, kept for the backward pass.
+    """
+
+    def __init__(self, layer, n_rows, capacity=None):
+        if capacity is None or capacity.n_rows < n_rows:
+            capacity = _Buffers(layer, n_rows)
+        self.capacity = capacity
+        self.n_rows = n_rows
+        self.Z = capacity.Z[:n_rows]
+        # Where the derivative reads only A, A overwrites Z and spares a buffer.
+        self.A_out = capacity.A[:n_rows] if capacity.A is not None else self.Z
+        self.dX = capacity.dX[:n_rows]
+        self.ones = capacity.ones[:n_rows]
+        self.X = self.A = None
+
+
+class _Buffers:
+    """The arrays behind ``_Work``, sized for ``n_rows`` samples."""
+
+    def __init__(self, layer, n_rows):
+        dtype = layer.W.dtype
+        self.n_rows = n_rows
+        self.Z = np.empty((n_rows, layer.n_out), dtype=dtype)
+        self.A = np.empty((n_rows, layer.n_out), dtype=dtype) if layer._f.needs_input else None
+        self.dX = np.empty((n_rows, layer.n_in), dtype=dtype)
+        self.ones = np.ones(n_rows, dtype=dtype)
 
 
 class Neuron:
