@@ -6,6 +6,8 @@ aligned with the network's parameter vector; ``step(params, grads)`` moves
 learning-rate schedule may change between epochs.
 """
 
+import math
+
 import numpy as np
 
 
@@ -93,9 +95,11 @@ class Adam(Optimizer):
         np.multiply(grads, grads, out=s)
         v *= b2
         v += s
-        # m / (sqrt(v) + eps) = (1 - b1) m_scaled / (sqrt(1 - b2) sqrt(v_scaled) + eps)
-        root = np.sqrt(1 - b2)
-        step_size = (self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        # m / (sqrt(v) + eps) = (1 - b1) m_scaled / (sqrt(1 - b2) sqrt(v_scaled) + eps).
+        # Python floats, not numpy ones: a float32 vector times a numpy float64
+        # would be computed in float64.
+        root = math.sqrt(1 - b2)
+        step_size = (self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
                      * (1 - b1) / root)
         np.sqrt(v, out=s)
         s += self.epsilon / root
