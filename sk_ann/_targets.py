@@ -13,8 +13,7 @@ multilabel indicator    one per label        binary log loss        logistic
 """
 
 import numpy as np
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 
 
 class ContinuousTarget:
@@ -40,29 +39,21 @@ class ContinuousTarget:
         return P.ravel() if P.shape[1] == 1 else P
 
 
+_CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
 class ClassTarget:
     """Class labels of any type: binary, multiclass or a multilabel indicator matrix."""
 
     def fit(self, y, classes=None):
         """Learn the labels from ``y``, or from ``classes`` where given (``partial_fit``)."""
-        check_classification_targets(y)
-        self.target_type = type_of_target(y)
-        if self.target_type == "multiclass-multioutput":
-            raise ValueError(
-                "ANNClassifier got a 2-D y with several label columns (multiclass-multioutput), "
-                "which it does not support yet; fit one classifier per column, e.g. with "
-                "sklearn.multioutput.MultiOutputClassifier(ANNClassifier())."
-            )
-        self._binarizer = LabelBinarizer()
-        multilabel = self.target_type == "multilabel-indicator"
-        self._binarizer.fit(y if classes is None or multilabel else classes)
-        if not multilabel:
-            self.target_type = "multiclass" if len(self.classes_) > 2 else "binary"
+        self.target_type = _classification_type(y)
+        if self.target_type == "multilabel-indicator":
+            self.classes_ = np.arange(y.shape[1])
+            return self
+        self.classes_ = np.unique(y if classes is None else np.asarray(classes))
+        self.target_type = "multiclass" if len(self.classes_) > 2 else "binary"
         return self
-
-    @property
-    def classes_(self):
-        return self._binarizer.classes_
 
     @property
     def loss(self):
@@ -70,13 +61,11 @@ class ClassTarget:
 
     @property
     def n_outputs(self):
-        if self.target_type == "multilabel-indicator":
-            return len(self.classes_)
-        return len(self.classes_) if self.target_type == "multiclass" else 1
+        return 1 if self.target_type == "binary" else len(self.classes_)
 
     def check_labels(self, y, same_classes):
         """Refuse labels this encoder has not seen (or, with ``same_classes``, other sets)."""
-        check_classification_targets(y)
+        _classification_type(y)
         if self.target_type == "multilabel-indicator":
             if y.ndim != 2 or y.shape[1] != len(self.classes_):
                 raise ValueError(
@@ -100,14 +89,30 @@ class ClassTarget:
             )
 
     def transform(self, y, dtype):
-        # Indicator targets stay boolean, whatever the network's dtype: an eighth
-        # of the memory of float64, and numpy promotes them where they meet floats.
-        return self._binarizer.transform(y).astype(bool, copy=False)
+        """The network's targets: indicator columns, as booleans whatever ``dtype``.
+
+        Booleans take an eighth of the memory of float64, and numpy promotes
+        them where they meet the network's floats.
+        """
+        if self.target_type == "multilabel-indicator":
+            return np.asarray(y) != 0
+        codes = np.searchsorted(self.classes_, y)
+        if self.target_type == "binary":
+            return (codes == 1).reshape(-1, 1)
+        Y = np.zeros((len(codes), len(self.classes_)), dtype=bool)
+        Y[np.arange(len(codes)), codes] = True
+        return Y
 
     def inverse_transform(self, P):
-        if self.target_type == "binary":
-            P = P.ravel()
-        return self._binarizer.inverse_transform(P)
+        """Labels from network outputs: a probability above one half, or the likeliest class."""
+        if self.target_type == "multilabel-indicator":
+            return (P > 0.5).astype(int)
+        if self.target_type != "binary":
+            return self.classes_[P.argmax(axis=1)]
+        if len(self.classes_) == 1:
+            # A single class seen in fit (allowed, as MLP allows it) answers every row.
+            return np.repeat(self.classes_, len(P))
+        return self.classes_[(P[:, 0] > 0.5).astype(int)]
 
     def probabilities(self, P):
         """``predict_proba``'s layout: one column per class, in ``classes_`` order."""
@@ -116,3 +121,20 @@ class ClassTarget:
         if len(self.classes_) == 1:
             return np.ones((P.shape[0], 1), dtype=P.dtype)
         return np.hstack([1 - P, P])
+
+
+def _classification_type(y):
+    """``type_of_target(y)``, refusing what a classifier cannot learn with sklearn's words."""
+    target_type = type_of_target(y, input_name="y")
+    if target_type == "multiclass-multioutput":
+        raise ValueError(
+            "ANNClassifier got a 2-D y with several label columns (multiclass-multioutput), "
+            "which it does not support yet; fit one classifier per column, e.g. with "
+            "sklearn.multioutput.MultiOutputClassifier(ANNClassifier())."
+        )
+    if target_type not in _CLASSIFICATION_TARGETS:
+        raise ValueError(
+            f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
+            "which expects discrete classes on a regression target with continuous values."
+        )
+    return target_type
