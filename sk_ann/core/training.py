@@ -232,12 +232,11 @@ class _BatchReader:
     """Hands out minibatches, gathered into reused arrays rather than new copies."""
 
     def __init__(self, network, X, Y, sample_weight, batch_size, order, corrupt_inputs, rng):
-        self.network, self.X, self.Y, self.sample_weight = network, X, Y, sample_weight
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.order, self.corrupt_inputs, self.rng = order, corrupt_inputs, rng
         rows = min(batch_size, X.shape[0])
-        self.direct = not sp.issparse(X) and corrupt_inputs is None
-        if self.direct:
-            self.X_buffer = np.empty((rows, X.shape[1]), dtype=network.dtype)
+        # Rows of a sparse matrix cannot be gathered into a dense buffer.
+        self.X_buffer = None if sp.issparse(X) else np.empty((rows, X.shape[1]), dtype=X.dtype)
         self.Y_buffer = np.empty((rows, Y.shape[1]), dtype=Y.dtype)
         self.d_raw = np.empty((rows, Y.shape[1]), dtype=network.dtype)
 
@@ -246,19 +245,17 @@ class _BatchReader:
         m = stop - start
         if self.order is None:
             idx = slice(start, stop)
-            Y_batch = self.Y[idx]
+            X_batch, Y_batch = self.X[idx], self.Y[idx]  # views of dense arrays
         else:
             idx = self.order[start:stop]
             # mode="clip" skips the bounds check: the order only holds valid rows.
             Y_batch = self.Y.take(idx, axis=0, out=self.Y_buffer[:m], mode="clip")
-        if self.direct and self.order is None:
-            X_batch = self.X[idx]  # a view: no copy needed
-        elif self.direct:
-            X_batch = self.X.take(idx, axis=0, out=self.X_buffer[:m], mode="clip")
-        else:
-            X_batch = self.X[idx]
-            if self.corrupt_inputs is not None:
-                X_batch = self.corrupt_inputs(X_batch, self.rng)
+            if self.X_buffer is None:
+                X_batch = self.X[idx]
+            else:
+                X_batch = self.X.take(idx, axis=0, out=self.X_buffer[:m], mode="clip")
+        if self.corrupt_inputs is not None:
+            X_batch = self.corrupt_inputs(X_batch, self.rng)
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         return X_batch, Y_batch, sw, self.d_raw[:m]
 
