@@ -126,12 +126,11 @@ class BaseANN(BaseEstimator):
         if first_pass:
             encoder = self._new_target_encoder(y, classes)
             dtype = X.dtype if self.dtype is None else np.dtype(self.dtype)
-            X = X.astype(dtype, copy=False)
         else:
             encoder = self._target_encoder
             self._check_target_compatible(encoder, y, incremental)
             dtype = self.network_.dtype
-            X = X.astype(dtype, copy=False)
+        X = X.astype(dtype, copy=False)
         Y = encoder.transform(y, dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
         rng = check_random_state(self.random_state)
