@@ -14,7 +14,7 @@ $(VENV)/.installed: $(PY) pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install -e ".[test]"
+	$(PY) -m pip install -e ".[test,distributed]"
 	touch $@
 
 demo: $(VENV)/.installed
