@@ -107,7 +107,7 @@ class Dense:
         np.matmul(work.ones, dZ, out=self.db)
         if not need_dX:
             return None
-        return np.matmul(dZ, self.W.T, out=work.dX)
+        return np.matmul(dZ, self.W.T, out=work.dX())
 
     def _work_for(self, n_rows):
         """The work arrays for a batch of ``n_rows``, reused from batch to batch."""
@@ -141,9 +141,15 @@ class _Work:
         self.Z = capacity.Z[:n_rows]
         # Where the derivative reads only A, A overwrites Z and spares a buffer.
         self.A_out = capacity.A[:n_rows] if capacity.A is not None else self.Z
-        self.dX = capacity.dX[:n_rows]
         self.ones = capacity.ones[:n_rows]
         self.X = self.A = None
+
+    def dX(self):
+        """Where ∂loss/∂X goes; allocated on first use, as the first layer never needs it."""
+        capacity = self.capacity
+        if capacity.dX is None:
+            capacity.dX = np.empty((capacity.n_rows, capacity.n_in), dtype=capacity.Z.dtype)
+        return capacity.dX[:self.n_rows]
 
 
 class _Buffers:
@@ -154,7 +160,8 @@ class _Buffers:
         self.n_rows = n_rows
         self.Z = np.empty((n_rows, layer.n_out), dtype=dtype)
         self.A = np.empty((n_rows, layer.n_out), dtype=dtype) if layer._f.needs_input else None
-        self.dX = np.empty((n_rows, layer.n_in), dtype=dtype)
+        self.n_in = layer.n_in
+        self.dX = None
         self.ones = np.ones(n_rows, dtype=dtype)
 
 
