@@ -1,11 +1,13 @@
 """sk_ann: scikit-learn-compatible neural networks on a numpy core."""
 
+# Set before the imports below: _base stores it in every pickled estimator.
+__version__ = "0.1.0"
+
+from ._base import InconsistentVersionWarning
 from ._validation import InvalidParameterError
 from .autoencoder import ANNAutoencoder
 from .classifier import ANNClassifier
 from .regressor import ANNRegressor
 
-__version__ = "0.1.0"
-
-__all__ = ["ANNAutoencoder", "ANNClassifier", "ANNRegressor", "InvalidParameterError",
-           "__version__"]
+__all__ = ["ANNAutoencoder", "ANNClassifier", "ANNRegressor", "InconsistentVersionWarning",
+           "InvalidParameterError", "__version__"]

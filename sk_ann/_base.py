@@ -12,6 +12,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from . import __version__
 from ._validation import (
     Interval,
     OneOf,
@@ -44,6 +45,50 @@ def in_chunks(X, fn):
     return np.concatenate([
         fn(X[start:start + _PREDICT_CHUNK]) for start in range(0, X.shape[0], _PREDICT_CHUNK)
     ])
+
+
+class InconsistentVersionWarning(UserWarning):
+    """Warned when an estimator saved by one sk_ann version is loaded by another.
+
+    A fitted estimator's internals may change between versions; one loaded
+    into a different version may fail or predict differently. Refit it, or
+    load it with the version that saved it.
+
+    Parameters
+    ----------
+    estimator_name : str
+        Class name of the loaded estimator.
+    current_version : str
+        The sk_ann version loading it.
+    original_version : str
+        The sk_ann version that saved it (``"unknown"`` for estimators saved
+        before sk_ann recorded its version).
+
+    Examples
+    --------
+    To refuse models saved by another version, turn the warning into an error:
+
+    >>> import pickle, warnings
+    >>> from sk_ann import ANNRegressor, InconsistentVersionWarning
+    >>> saved = pickle.dumps(ANNRegressor())
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", InconsistentVersionWarning)
+    ...     model = pickle.loads(saved)   # saved by this version: loads
+    """
+
+    def __init__(self, *, estimator_name, current_version, original_version):
+        self.estimator_name = estimator_name
+        self.current_version = current_version
+        self.original_version = original_version
+        super().__init__(str(self))
+
+    def __str__(self):
+        return (
+            f"{self.estimator_name} was saved with sk_ann {self.original_version} and is "
+            f"loaded with sk_ann {self.current_version}; it may fail or give different "
+            f"results. Refit it with sk_ann {self.current_version}, or load it with sk_ann "
+            f"{self.original_version}."
+        )
 
 
 class BaseANN(BaseEstimator):
@@ -333,6 +378,22 @@ class BaseANN(BaseEstimator):
                 "not stochastic. Use solver='adam' or 'sgd'."
             )
         return True
+
+    # --- persistence ----------------------------------------------------------------
+
+    def __getstate__(self):
+        # scikit-learn records its own version for its estimators only.
+        return dict(super().__getstate__(), _sk_ann_version=__version__)
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved_with = state.pop("_sk_ann_version", "unknown")
+        if saved_with != __version__:
+            warnings.warn(InconsistentVersionWarning(
+                estimator_name=type(self).__name__, current_version=__version__,
+                original_version=saved_with,
+            ))
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

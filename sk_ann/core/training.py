@@ -9,6 +9,7 @@ The estimator drives these functions and keeps everything scikit-learn-facing
 (labels, scorers, warnings) on its side; the functions here only see numbers.
 """
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -56,6 +57,7 @@ class LearningRateSchedule:
         self.power_t = float(power_t)
 
     def epoch_end(self, optimizer, t):
+        """Called after every epoch, ``t`` samples seen in all: set the optimizer's rate."""
         if self.kind == "invscaling":
             optimizer.learning_rate = self.learning_rate_init / (t + 1) ** self.power_t
 
@@ -90,6 +92,21 @@ class TrainingState:
     validation_scores: list = None
     best_validation_score: float = None
     best_params: np.ndarray = None
+
+    def __getstate__(self):
+        # skops trusts no numpy.dtype object by default, so a saved model would
+        # ask its user to trust one: the optimizer's dtype is saved by name.
+        state = dict(vars(self))
+        if self.optimizer is not None:
+            optimizer = copy.copy(self.optimizer)
+            optimizer.dtype = optimizer.dtype.name
+            state["optimizer"] = optimizer
+        return state
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+        if self.optimizer is not None:
+            self.optimizer.dtype = np.dtype(self.optimizer.dtype)
 
 
 #: Outcomes of ``StochasticTrainer.run``.

@@ -1,0 +1,385 @@
+"""sk_ann.plot: what each display draws, from which numbers, and where."""
+
+import copy
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor
+from sk_ann.core.activations import ACTIVATIONS, OUTPUT_LINKS
+from sk_ann.plot import ActivationDisplay, NetworkDiagramDisplay, TrainingCurveDisplay
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")  # before pyplot: no window, no display needed
+import matplotlib.pyplot as plt
+
+ELEMENTWISE = sorted({*ACTIVATIONS, *(k for k, cls in OUTPUT_LINKS.items() if cls.elementwise)})
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def early_stopped(iris):
+    X, y = iris
+    return ANNClassifier(hidden_layer_sizes=(8,), early_stopping=True, validation_fraction=0.2,
+                         learning_rate_init=0.01, max_iter=300, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def wide(iris):
+    """Named features, string classes and a hidden layer too wide to draw whole."""
+    X, y = iris
+    names = load_iris().feature_names
+    labels = load_iris().target_names[y]
+    return ANNClassifier(hidden_layer_sizes=(30,), solver="lbfgs", max_iter=50,
+                         random_state=0).fit(pd.DataFrame(X, columns=names), labels)
+
+
+def _texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+# --- TrainingCurveDisplay -------------------------------------------------------------
+
+
+def test_training_curve_draws_the_estimators_curves(early_stopped):
+    display = TrainingCurveDisplay.from_estimator(early_stopped)
+    loss, scores = early_stopped.loss_curve_, early_stopped.validation_scores_
+    ax, score_ax = display.ax_, display.score_ax_
+
+    assert len(ax.get_lines()) == 1 and len(score_ax.get_lines()) == 2
+    np.testing.assert_array_equal(display.lines_["loss"].get_xdata(), np.arange(1, len(loss) + 1))
+    np.testing.assert_array_equal(display.lines_["loss"].get_ydata(), loss)
+    assert display.lines_["loss"].axes is ax
+    np.testing.assert_array_equal(display.lines_["validation_score"].get_ydata(), scores)
+    assert display.lines_["validation_score"].axes is score_ax
+    best = int(np.argmax(scores)) + 1
+    assert list(display.lines_["best_iteration"].get_xdata()) == [best, best]
+    assert score_ax.get_shared_x_axes().joined(ax, score_ax)
+
+    assert ax.get_title() == "ANNClassifier"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("iteration", "loss")
+    assert score_ax.get_ylabel() == "validation accuracy"
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["training loss", "validation accuracy",
+                      f"best validation score (iteration {best})"]
+    assert display.figure_ is ax.figure
+
+
+def test_training_curve_without_validation(regression):
+    X, y = regression
+    reg = ANNRegressor(solver="lbfgs", max_iter=30, random_state=0).fit(X, y)
+    display = TrainingCurveDisplay.from_estimator(reg)
+    assert display.score_ax_ is None
+    assert list(display.lines_) == ["loss"]
+    assert len(display.figure_.axes) == 1 and len(display.ax_.get_lines()) == 1
+    np.testing.assert_array_equal(display.lines_["loss"].get_ydata(), reg.loss_curve_)
+    assert display.ax_.get_legend() is None
+    assert display.ax_.get_title() == "ANNRegressor"
+
+
+def test_training_curve_shows_validation_loss_once_estimators_record_it(early_stopped):
+    est = copy.deepcopy(early_stopped)
+    est.validation_loss_curve_ = [value * 1.1 for value in est.loss_curve_]
+    display = TrainingCurveDisplay.from_estimator(est)
+    line = display.lines_["validation_loss"]
+    assert line.axes is display.ax_ and line.get_linestyle() == "--"
+    np.testing.assert_array_equal(line.get_ydata(), est.validation_loss_curve_)
+    assert len(display.ax_.get_lines()) == 2
+
+
+def test_training_curve_from_numbers_on_a_given_ax():
+    fig, (left, right) = plt.subplots(1, 2)
+    display = TrainingCurveDisplay([3.0, 2.0, 1.5], validation_scores=[0.5, 0.7, 0.6],
+                                   estimator_name="mine", score_name="R²")
+    assert display.plot(ax=right, color="black") is display
+    assert display.ax_ is right and display.figure_ is fig
+    assert len(left.get_lines()) == 0 and display.lines_["loss"].get_color() == "black"
+    assert display.score_ax_.get_ylabel() == "validation R²"
+    assert list(display.lines_["best_iteration"].get_xdata()) == [2, 2]
+    assert right.get_title() == "mine"
+
+
+def test_training_curve_generic_score_name_and_pipeline(iris):
+    X, _ = iris
+    pipe = make_pipeline(StandardScaler(), ANNAutoencoder((3,), early_stopping=True,
+                                                          max_iter=15, random_state=0)).fit(X)
+    display = TrainingCurveDisplay.from_estimator(pipe)
+    assert display.score_ax_.get_ylabel() == "validation score"
+    np.testing.assert_array_equal(display.lines_["validation_score"].get_ydata(),
+                                  pipe[-1].validation_scores_)
+    assert display.ax_.get_title() == "ANNAutoencoder"
+
+
+def test_training_curve_without_a_loss_curve(iris):
+    X, y = iris
+    mlp = MLPClassifier(solver="lbfgs", max_iter=20, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="no loss_curve_"):
+        TrainingCurveDisplay.from_estimator(mlp)
+
+
+# --- NetworkDiagramDisplay ------------------------------------------------------------
+
+
+def test_network_diagram_draws_every_neuron_of_a_small_network(early_stopped):
+    display = NetworkDiagramDisplay.from_estimator(early_stopped)
+    assert [len(circles) for circles in display.neurons_] == [4, 8, 3]
+    assert len(display.ax_.patches) == 15
+    assert display.ellipses_ == [None, None, None]
+    assert len(display.connections_) == 2
+    assert [len(c.get_segments()) for c in display.connections_] == [4 * 8, 8 * 3]
+    assert [label.get_text() for label in display.layer_labels_] == [
+        "input\n4 features", "hidden 1\n8 neurons\nrelu", "output\n3 neurons\nsoftmax"]
+    assert display.ax_.get_title() == "ANNClassifier"
+    # Columns left to right, neurons top to bottom.
+    centres = [np.array([c.center for c in circles]) for circles in display.neurons_]
+    assert all(np.ptp(xy[:, 0]) == 0 for xy in centres)
+    assert centres[0][0, 0] < centres[1][0, 0] < centres[2][0, 0]
+    assert all(np.all(np.diff(xy[:, 1]) < 0) for xy in centres)
+
+
+def test_network_diagram_wide_layer_shows_its_ends_and_says_how_many_are_hidden(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide, max_neurons=6)
+    assert [len(circles) for circles in display.neurons_] == [4, 6, 3]
+    np.testing.assert_array_equal(display.shown_[1], [0, 1, 2, 27, 28, 29])
+    assert display.ellipses_[0] is None and display.ellipses_[2] is None
+    assert display.ellipses_[1].get_text() == "⋮\n24 more"
+    # The ellipsis stands between the first and the last shown neurons.
+    y = [c.center[1] for c in display.neurons_[1]]
+    assert y[2] > display.ellipses_[1].get_position()[1] > y[3]
+    assert display.layer_labels_[1].get_text() == "hidden 1\n30 neurons\nrelu"
+
+
+def test_network_diagram_odd_max_neurons():
+    display = NetworkDiagramDisplay([2, 9, 1], [np.ones((2, 9)), np.ones((9, 1))],
+                                    ["tanh", "identity"], max_neurons=5).plot()
+    np.testing.assert_array_equal(display.shown_[1], [0, 1, 2, 7, 8])
+    assert display.ellipses_[1].get_text() == "⋮\n4 more"
+    assert display.layer_labels_[0].get_text() == "input\n2 features"
+    assert display.layer_labels_[2].get_text() == "output\n1 neuron\nidentity"
+
+
+def test_network_diagram_connections_follow_the_weights(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide, max_neurons=6)
+    for k, collection in enumerate(display.connections_):
+        source, target = display.shown_[k], display.shown_[k + 1]
+        w = wide.coefs_[k][np.ix_(source, target)].ravel()
+        colors = collection.get_colors()
+        widths = np.asarray(collection.get_linewidths())
+        assert len(colors) == len(widths) == len(w) == len(source) * len(target)
+        # Red for positive weights, blue for negative ones.
+        nonzero = w != 0
+        np.testing.assert_array_equal(np.sign(colors[nonzero, 0] - colors[nonzero, 2]),
+                                      np.sign(w[nonzero]))
+        # Wider and more opaque the larger |w|.
+        order = np.argsort(np.abs(w))
+        assert np.all(np.diff(widths[order]) >= 0) and np.all(np.diff(colors[order, 3]) >= 0)
+        assert widths[order[-1]] > widths[order[0]]
+        # Segment a * len(target) + b links shown neuron a to shown neuron b.
+        segments = np.array(collection.get_segments())
+        a, b = 1, len(target) - 1
+        start, end = segments[a * len(target) + b]
+        assert start[1] == display.neurons_[k][a].center[1]
+        assert end[1] == display.neurons_[k + 1][b].center[1]
+
+
+def test_network_diagram_one_colour_scale_for_the_whole_network(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide, max_neurons=6)
+    drawn = [W[np.ix_(display.shown_[k], display.shown_[k + 1])]
+             for k, W in enumerate(wide.coefs_)]
+    largest = max(np.abs(values).max() for values in drawn)
+    assert display.colorbar_.norm.vmax == pytest.approx(largest)
+    assert display.colorbar_.norm.vmin == pytest.approx(-largest)
+    # The strongest weight drawn, in whichever layer, is the widest and opaquest line.
+    widths = np.concatenate([c.get_linewidths() for c in display.connections_])
+    alphas = np.concatenate([c.get_colors()[:, 3] for c in display.connections_])
+    strongest = np.argmax(np.abs(np.concatenate([values.ravel() for values in drawn])))
+    assert widths[strongest] == widths.max() and alphas[strongest] == pytest.approx(1.0)
+    assert display.colorbar_.ax.get_ylabel() == "weight (lines), bias (fill)"
+
+
+def test_network_diagram_colour_bar_says_when_biases_go_beyond_it():
+    def extend(biases):
+        display = NetworkDiagramDisplay([1, 2], [[[0.5, -1.0]]], ["identity"],
+                                        biases=[biases]).plot()
+        return display.colorbar_.extend
+
+    assert extend([0.5, -1.0]) == "neither"
+    assert extend([3.0, 0.0]) == "max"
+    assert extend([-3.0, 0.0]) == "min"
+    assert extend([-3.0, 3.0]) == "both"
+
+
+def test_network_diagram_fills_neurons_with_their_bias(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide, max_neurons=6)
+    inputs = {tuple(c.get_facecolor()) for c in display.neurons_[0]}
+    assert len(inputs) == 1  # inputs have no bias: one neutral fill
+    for k in (1, 2):
+        bias = wide.intercepts_[k - 1][display.shown_[k]]
+        fill = np.array([c.get_facecolor() for c in display.neurons_[k]])
+        nonzero = bias != 0
+        np.testing.assert_array_equal(np.sign(fill[nonzero, 0] - fill[nonzero, 2]),
+                                      np.sign(bias[nonzero]))
+
+
+def test_network_diagram_names_inputs_and_outputs(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide)
+    texts = _texts(display.ax_)
+    for name in [*load_iris().feature_names, "setosa", "versicolor", "virginica"]:
+        assert name in texts
+
+
+def test_network_diagram_binary_output_is_the_second_class(iris):
+    X, y = iris
+    clf = ANNClassifier((3,), solver="lbfgs", max_iter=20, random_state=0).fit(
+        X, np.where(y == 0, "no", "yes"))
+    display = NetworkDiagramDisplay.from_estimator(clf)
+    assert "yes" in _texts(display.ax_) and "no" not in _texts(display.ax_)
+
+
+def test_network_diagram_autoencoder_and_given_ax(iris):
+    X, _ = iris
+    ae = ANNAutoencoder((3, 2), activation="tanh", solver="lbfgs", max_iter=20,
+                        random_state=0).fit(pd.DataFrame(X, columns=list("abcd")))
+    fig, (left, right) = plt.subplots(1, 2)
+    display = NetworkDiagramDisplay.from_estimator(ae, ax=right, colorbar=False)
+    assert display.ax_ is right and display.figure_ is fig
+    assert len(left.patches) == 0 and display.colorbar_ is None and len(fig.axes) == 2
+    assert [len(circles) for circles in display.neurons_] == [4, 3, 2, 3, 4]
+    assert display.layer_labels_[2].get_text() == "hidden 2\n2 neurons\ntanh"
+    assert display.layer_labels_[4].get_text() == "output\n4 neurons\nidentity"
+    assert _texts(right).count("a") == 2  # an input and its reconstruction
+
+
+def test_network_diagram_of_scikit_learns_mlp(iris):
+    X, y = iris
+    mlp = MLPClassifier((5,), solver="lbfgs", max_iter=20, random_state=0).fit(X, y)
+    display = NetworkDiagramDisplay.from_estimator(mlp)
+    assert [len(circles) for circles in display.neurons_] == [4, 5, 3]
+    assert display.layer_labels_[2].get_text() == "output\n3 neurons\nsoftmax"
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"max_neurons": 1}, "max_neurons must be an int >= 2"),
+    ({"weights": [np.ones((3, 3)), np.ones((3, 2))]}, r"weights must have the shapes"),
+    ({"activations": ["relu"]}, "one name per layer"),
+    ({"biases": [np.ones(3), np.ones(3)]}, "biases must have the shapes"),
+])
+def test_network_diagram_bad_numbers(kwargs, match):
+    args = {"layer_sizes": [2, 3, 2], "weights": [np.ones((2, 3)), np.ones((3, 2))],
+            "activations": ["relu", "softmax"], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        NetworkDiagramDisplay(**args).plot()
+
+
+# --- ActivationDisplay ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_activation_display_draws_f_and_its_derivative(name):
+    display = ActivationDisplay.from_name(name)
+    z = np.linspace(-4, 4, 401)
+    f = display.lines_["f"]
+    np.testing.assert_array_equal(f.get_xdata(), z)
+    expected = {"identity": z, "logistic": 1 / (1 + np.exp(-z)), "tanh": np.tanh(z),
+                "relu": np.maximum(z, 0), "exp": np.exp(z)}[name]
+    np.testing.assert_allclose(f.get_ydata(), expected, rtol=1e-12, atol=1e-15)
+    # The derivative is that of f: central differences away from relu's kink.
+    h = 1e-6
+    away = np.abs(z) > 1e-3
+    numeric = (ActivationDisplay.from_name(name, z=z + h).a
+               - ActivationDisplay.from_name(name, z=z - h).a) / (2 * h)
+    np.testing.assert_allclose(display.lines_["derivative"].get_ydata()[away], numeric[away],
+                               rtol=1e-5, atol=1e-7)
+    assert display.ax_.get_title() == name
+    assert [t.get_text() for t in display.ax_.get_legend().get_texts()] == [
+        "$f(z)$", "$f\\,'(z)$"]
+    assert len(display.ax_.get_lines()) == 4  # f, f' and the two axes through 0
+
+
+def test_activation_display_is_the_networks_own_derivative():
+    # At the kink the network uses f'(0) = 0 for relu; the plot shows the same.
+    display = ActivationDisplay.from_name("relu", z=[-1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(display.da, [0.0, 0.0, 1.0])
+
+
+def test_activation_display_from_numbers_on_a_given_ax():
+    fig, (left, right) = plt.subplots(1, 2)
+    z = np.array([-1.0, 0.0, 1.0])
+    display = ActivationDisplay("square", z, z ** 2, 2 * z).plot(ax=left)
+    assert display.ax_ is left and display.figure_ is fig and len(right.get_lines()) == 0
+    np.testing.assert_array_equal(display.lines_["derivative"].get_ydata(), 2 * z)
+
+
+def test_activation_display_refuses_softmax_and_unknown_names():
+    with pytest.raises(ValueError, match="'softmax' is not element-wise"):
+        ActivationDisplay.from_name("softmax")
+    with pytest.raises(ValueError, match=r"activation must be one of \[.*'relu'.*\], "
+                                         r"got 'banana'"):
+        ActivationDisplay.from_name("banana")
+    with pytest.raises(ValueError, match="z must be 1-D"):
+        ActivationDisplay.from_name("relu", z=np.zeros((2, 2)))
+
+
+# --- shared behaviour -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("display", [TrainingCurveDisplay, NetworkDiagramDisplay])
+@pytest.mark.parametrize("estimator", [ANNClassifier(), ANNRegressor(), ANNAutoencoder()])
+def test_unfitted_estimator(display, estimator):
+    with pytest.raises(NotFittedError):
+        display.from_estimator(estimator)
+
+
+@pytest.mark.parametrize("display", [TrainingCurveDisplay, NetworkDiagramDisplay])
+def test_not_a_network(display, iris):
+    X, y = iris
+    with pytest.raises(TypeError, match="needs a fitted neural network"):
+        display.from_estimator(LogisticRegression().fit(X, y))
+
+
+def test_every_display_renders_to_png(early_stopped, wide, tmp_path):
+    displays = {
+        "training_curve": TrainingCurveDisplay.from_estimator(early_stopped),
+        "network_diagram": NetworkDiagramDisplay.from_estimator(wide, max_neurons=8),
+        "activation_tanh": ActivationDisplay.from_name("tanh"),
+    }
+    for name, display in displays.items():
+        path = tmp_path / f"{name}.png"
+        display.figure_.savefig(path, dpi=80, bbox_inches="tight")
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sk_ann_works_without_matplotlib():
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import sk_ann, sk_ann.plot\n"
+        "try:\n"
+        "    sk_ann.plot.ActivationDisplay.from_name('relu')\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "ActivationDisplay.plot needs matplotlib" in out
+    assert 'pip install "sk_ann[plots]"' in out
+
+
+def test_importing_sk_ann_does_not_import_matplotlib():
+    code = "import sys, sk_ann; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
