@@ -1,9 +1,9 @@
-# Two commands from a fresh clone: `make demo` and `make test`.
+# Two commands from a fresh clone: `make demo` and `make test`; `make docs` builds the site.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench bench-quick clean
+.PHONY: demo test docs bench bench-quick clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -e ".[test,distributed]"
 	touch $@
 
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(PY) -m pip install -e ".[docs]"
+	touch $@
+
 demo: $(VENV)/.installed
 	$(PY) examples/quickstart.py
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
+
+# Warnings are errors; every example in examples/ runs. Open docs/_build/html/index.html.
+docs: $(VENV)/.installed-docs
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
@@ -31,3 +39,4 @@ bench-quick: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build *.egg-info sk_ann.egg-info .pytest_cache
+	rm -rf docs/_build docs/auto_examples docs/generated

@@ -23,9 +23,11 @@ class Activation:
     elementwise = True
 
     def forward(self, Z, out=None):
+        """The outputs ``A = f(Z)`` for pre-activations ``Z``, shape ``(n_samples, n_neurons)``."""
         raise NotImplementedError
 
     def backward(self, Z, A, dA, out=None):
+        """∂loss/∂Z from ∂loss/∂A: ``dA`` times ``f'(Z)`` (for softmax, the Jacobian)."""
         raise NotImplementedError
 
     def __repr__(self):

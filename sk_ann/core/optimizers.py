@@ -20,6 +20,7 @@ class Optimizer:
         self.dtype = np.dtype(dtype)
 
     def step(self, params, grads):
+        """Move ``params`` against ``grads``, in place; both are flat vectors of ``n_params``."""
         raise NotImplementedError
 
 
