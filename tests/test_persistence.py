@@ -101,7 +101,7 @@ def test_skops_pipeline(iris, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
 
 
-def test_training_state_saves_the_optimizer_dtype_by_name(tmp_path):
+def test_training_state_asks_to_trust_no_numpy_dtype(tmp_path):
     state = TrainingState(optimizer=Adam(4, dtype=np.float32))
     assert sio.get_untrusted_types(data=sio.dumps(state)) == [
         "sk_ann.core.optimizers.Adam", "sk_ann.core.training.TrainingState"]

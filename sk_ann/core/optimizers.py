@@ -17,7 +17,16 @@ class Optimizer:
     def __init__(self, n_params, learning_rate=0.001, dtype=np.float64):
         self.learning_rate = float(learning_rate)
         self.n_params = n_params
-        self.dtype = np.dtype(dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    @property
+    def dtype(self):
+        """Dtype of the optimizer's state, read off its vectors rather than stored.
+
+        Storing no ``numpy.dtype`` object keeps a saved model free of types that
+        skops would ask its user to trust.
+        """
+        return self._scratch.dtype
 
     def step(self, params, grads):
         """Move ``params`` against ``grads``, in place; both are flat vectors of ``n_params``."""
@@ -38,7 +47,6 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
         self.velocity = np.zeros(n_params, dtype=self.dtype)
-        self._scratch = np.empty(n_params, dtype=self.dtype)
 
     def step(self, params, grads):
         v, lr, mu = self.velocity, self.learning_rate, self.momentum
@@ -76,7 +84,6 @@ class Adam(Optimizer):
         self.t = 0
         self.m_scaled = np.zeros(n_params, dtype=self.dtype)
         self.v_scaled = np.zeros(n_params, dtype=self.dtype)
-        self._scratch = np.empty(n_params, dtype=self.dtype)
 
     @property
     def m(self):

@@ -9,7 +9,6 @@ The estimator drives these functions and keeps everything scikit-learn-facing
 (labels, scorers, warnings) on its side; the functions here only see numbers.
 """
 
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -92,21 +91,6 @@ class TrainingState:
     validation_scores: list = None
     best_validation_score: float = None
     best_params: np.ndarray = None
-
-    def __getstate__(self):
-        # skops trusts no numpy.dtype object by default, so a saved model would
-        # ask its user to trust one: the optimizer's dtype is saved by name.
-        state = dict(vars(self))
-        if self.optimizer is not None:
-            optimizer = copy.copy(self.optimizer)
-            optimizer.dtype = optimizer.dtype.name
-            state["optimizer"] = optimizer
-        return state
-
-    def __setstate__(self, state):
-        vars(self).update(state)
-        if self.optimizer is not None:
-            self.optimizer.dtype = np.dtype(self.optimizer.dtype)
 
 
 #: Outcomes of ``StochasticTrainer.run``.
