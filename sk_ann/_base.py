@@ -13,6 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import __version__
+from ._callbacks import CallbackSupport
 from ._validation import (
     Interval,
     OneOf,
@@ -91,7 +92,7 @@ class InconsistentVersionWarning(UserWarning):
         )
 
 
-class BaseANN(BaseEstimator):
+class BaseANN(CallbackSupport, BaseEstimator):
     """Shared machinery of ANNClassifier and ANNRegressor; not for direct use."""
 
     _parameter_constraints = {
@@ -188,11 +189,13 @@ class BaseANN(BaseEstimator):
             network, state = copy.deepcopy((self.network_, self._state))
         # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
         unchanged = "" if first_pass else " The model fitted before this call is unchanged."
-        if self.solver == "lbfgs":
-            self._run_lbfgs(network, loss, X, Y, sample_weight, state, unchanged)
-        else:
-            self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state, rng,
-                                 incremental, unchanged)
+        max_epochs = 1 if incremental else self.max_iter
+        with self._callback_session(X, y, max_epochs) as callbacks:
+            if self.solver == "lbfgs":
+                self._run_lbfgs(network, loss, X, Y, sample_weight, state, unchanged)
+            else:
+                self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state,
+                                     rng, incremental, unchanged, callbacks)
         if not np.isfinite(network.params).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may contain "
@@ -260,7 +263,7 @@ class BaseANN(BaseEstimator):
             )
 
     def _run_stochastic(self, network, loss, encoder, X, Y, y, sample_weight, state, rng,
-                        incremental, unchanged):
+                        incremental, unchanged, callbacks=None):
         if not incremental or state.optimizer is None:
             state.optimizer, state.schedule = self._new_optimizer(network)
         validation_score = None
@@ -271,6 +274,7 @@ class BaseANN(BaseEstimator):
             network, loss, batch_size=self._batch_size(X.shape[0]), max_iter=self.max_iter,
             shuffle=self.shuffle, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             alpha=self.alpha, verbose=bool(self.verbose), corrupt_inputs=self._input_corruption(),
+            callbacks=callbacks,
         )
         outcome = trainer.run(X, Y, sample_weight, state, rng, validation_score,
                               one_epoch=incremental)

@@ -26,13 +26,18 @@ from .activations import ACTIVATIONS, OUTPUT_LINKS
 class Dense:
     """A fully connected layer of ``n_out`` neurons reading ``n_in`` inputs."""
 
-    def __init__(self, n_in, n_out, activation="relu"):
+    def __init__(self, n_in, n_out, activation="relu", dropout=0.0):
         known = {**ACTIVATIONS, **OUTPUT_LINKS}
         if activation not in known:
             raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
+        dropout = float(dropout)
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
         self.n_in = int(n_in)
         self.n_out = int(n_out)
         self.activation = activation
+        #: Probability that each output is zeroed during a training step.
+        self.dropout = dropout
         self._f = known[activation]()
         self._work = None
 
@@ -77,14 +82,26 @@ class Dense:
         work.X = X
         return Z
 
-    def forward(self, X, training=False):
-        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``."""
+    def forward(self, X, training=False, rng=None):
+        """The layer's output ``A = f(X @ W + b)``, shape ``(n_samples, n_out)``.
+
+        While training with ``dropout``, each output is zeroed with that
+        probability (drawn from ``rng``) and the others are divided by
+        ``1 - dropout`` (inverted dropout), so nothing changes at predict time.
+        """
         Z = self.affine(X, training)
         if not training:
             return self._f.forward(Z, out=Z)
         work = self._work
         work.A = self._f.forward(Z, out=work.A_out)
-        return work.A
+        if not self.dropout:
+            return work.A
+        if rng is None:
+            raise ValueError("a layer with dropout needs an rng to train.")
+        keep = 1.0 - self.dropout
+        np.greater_equal(rng.random_sample(work.A.shape), self.dropout, out=work.kept)
+        np.multiply(work.kept, 1.0 / keep, out=work.mask)
+        return np.multiply(work.A, work.mask, out=work.dropped)
 
     def backward(self, dA, need_dX=True):
         """Fill this layer's gradients from ∂loss/∂A and return ∂loss/∂X.
@@ -93,6 +110,8 @@ class Dense:
         ∂loss/∂X is computed and ``None`` is returned.
         """
         work = self._work
+        if self.dropout:
+            dA *= work.mask
         dZ = self._f.backward(work.Z, work.A, dA, out=dA)
         return self.backward_affine(dZ, need_dX)
 
@@ -122,7 +141,8 @@ class Dense:
         self._work = None
 
     def __repr__(self):
-        return f"Dense({self.n_in} -> {self.n_out}, activation={self.activation!r})"
+        extra = f", dropout={self.dropout}" if self.dropout else ""
+        return f"Dense({self.n_in} -> {self.n_out}, activation={self.activation!r}{extra})"
 
 
 class _Work:
@@ -142,6 +162,10 @@ class _Work:
         # Where the derivative reads only A, A overwrites Z and spares a buffer.
         self.A_out = capacity.A[:n_rows] if capacity.A is not None else self.Z
         self.ones = capacity.ones[:n_rows]
+        if capacity.mask is not None:
+            self.mask = capacity.mask[:n_rows]
+            self.kept = capacity.kept[:n_rows]
+            self.dropped = capacity.dropped[:n_rows]
         self.X = self.A = None
 
     def dX(self):
@@ -163,6 +187,12 @@ class _Buffers:
         self.n_in = layer.n_in
         self.dX = None
         self.ones = np.ones(n_rows, dtype=dtype)
+        self.mask = self.kept = self.dropped = None
+        if layer.dropout:
+            shape = (n_rows, layer.n_out)
+            self.mask = np.empty(shape, dtype=dtype)
+            self.kept = np.empty(shape, dtype=bool)
+            self.dropped = np.empty(shape, dtype=dtype)
 
 
 class Neuron:

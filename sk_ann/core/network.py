@@ -31,6 +31,9 @@ class Network:
         (``"identity"``, ``"logistic"``, ``"softmax"`` or ``"exp"``).
     dtype : numpy dtype
         Dtype of the parameters and of every computation.
+    dropout : float or sequence of float, default=0.0
+        Dropout rate of the hidden layers' outputs while training: one for
+        all, or one per hidden layer.
 
     Examples
     --------
@@ -44,7 +47,7 @@ class Network:
     """
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="identity",
-                 dtype=np.float64):
+                 dtype=np.float64, dropout=0.0):
         sizes = [int(n) for n in layer_sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
@@ -63,14 +66,18 @@ class Network:
                 raise ValueError(
                     f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}."
                 )
+        dropout = _per_hidden_layer(dropout, n_hidden, "dropout rates")
         self.layer_sizes = sizes
         self.dtype = np.dtype(dtype)
         activations = hidden_activation + [output_activation]
         self.layers = [
-            Dense(n_in, n_out, act) for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations)
+            Dense(n_in, n_out, act, rate)
+            for n_in, n_out, act, rate in zip(sizes[:-1], sizes[1:], activations, dropout + [0.0])
         ]
         n_params = sum(layer.n_params for layer in self.layers)
         self._bind(np.zeros(n_params, dtype=self.dtype))
+        #: State that is not trained (batch statistics), saved and restored with ``params``.
+        self.buffers = np.zeros(0, dtype=self.dtype)
 
     def _bind(self, params):
         self.params = params
@@ -114,11 +121,14 @@ class Network:
             layer.b[...] = b
         return self
 
-    def forward(self, X, training=False):
-        """Raw outputs: the last layer's ``X @ W + b`` before the output link."""
+    def forward(self, X, training=False, rng=None):
+        """Raw outputs: the last layer's ``X @ W + b`` before the output link.
+
+        ``rng`` draws the dropout masks while training.
+        """
         A = X
         for layer in self.layers[:-1]:
-            A = layer.forward(A, training)
+            A = layer.forward(A, training, rng)
         return self.layers[-1].affine(A, training)
 
     def backward(self, d_raw):
@@ -157,13 +167,14 @@ class Network:
         return {
             "layer_sizes": self.layer_sizes,
             "activations": [layer.activation for layer in self.layers],
+            "dropout": [layer.dropout for layer in self.layers[:-1]],
             "params": self.params,
         }
 
     def __setstate__(self, state):
         self.__init__(
             state["layer_sizes"], state["activations"][:-1], state["activations"][-1],
-            state["params"].dtype,
+            state["params"].dtype, state.get("dropout", 0.0),
         )
         self.params[...] = state["params"]
 
@@ -173,5 +184,16 @@ class Network:
         for k, layer in enumerate(self.layers):
             kind = "output" if k == len(self.layers) - 1 else f"hidden {k + 1}"
             noun = "neuron" if layer.n_out == 1 else "neurons"
-            lines.append(f"  {kind}: {layer.n_out} {noun}, {layer.activation}")
+            extra = f", dropout {layer.dropout:g}" if layer.dropout else ""
+            lines.append(f"  {kind}: {layer.n_out} {noun}, {layer.activation}{extra}")
         return "\n".join(lines)
+
+
+def _per_hidden_layer(value, n_hidden, what):
+    """``value`` repeated for every hidden layer, or the given list checked for length."""
+    if np.ndim(value) == 0:
+        return [value] * n_hidden
+    value = list(value)
+    if len(value) != n_hidden:
+        raise ValueError(f"got {len(value)} {what} for {n_hidden} hidden layers.")
+    return value
