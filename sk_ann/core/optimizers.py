@@ -116,4 +116,76 @@ class Adam(Optimizer):
         params -= s
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Before each Adam step the leading ``n_decayed`` parameters shrink towards zero:
+
+    .. math:: \theta_{:n} \leftarrow \theta_{:n} - \eta \lambda \theta_{:n}
+
+    The decay reads the parameters before the step, then the Adam step follows,
+    as in PyTorch's ``AdamW``. Unlike an L2 penalty added to the gradient, the
+    decay bypasses Adam's per-parameter scaling, so every weight shrinks by the
+    same fraction. A network stores all its weights first and its biases last,
+    so ``n_decayed`` set to the number of weights leaves the biases alone;
+    ``None`` decays every parameter.
+    """
+
+    def __init__(self, n_params, learning_rate=0.001, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, weight_decay=0.01, n_decayed=None, dtype=np.float64):
+        super().__init__(n_params, learning_rate, beta_1, beta_2, epsilon, dtype)
+        if n_decayed is None:
+            n_decayed = n_params
+        elif not 0 <= n_decayed <= n_params:
+            raise ValueError(
+                f"n_decayed must be between 0 and n_params={n_params}, got {n_decayed}.")
+        self.weight_decay = float(weight_decay)
+        self.n_decayed = int(n_decayed)
+
+    def step(self, params, grads):
+        shrink = 1.0 - self.learning_rate * self.weight_decay
+        if shrink != 1.0:
+            params[:self.n_decayed] *= shrink
+        super().step(params, grads)
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton, 2012): each step divided by a running root mean square of the gradient.
+
+    .. math:: v \leftarrow \rho v + (1 - \rho) g^2, \qquad
+              \theta \leftarrow \theta - \eta \frac{g}{\sqrt{v} + \epsilon}
+
+    As in :class:`Adam`, the moment is kept divided by :math:`1 - \rho`
+    (``v_scaled``) to save an operation per step; ``v`` gives it as in the formula.
+    """
+
+    def __init__(self, n_params, learning_rate=0.001, rho=0.9, epsilon=1e-8,
+                 dtype=np.float64):
+        if not 0.0 <= rho < 1.0:
+            raise ValueError(f"rho must be in [0, 1), got {rho!r}.")
+        super().__init__(n_params, learning_rate, dtype)
+        self.rho = float(rho)
+        self.epsilon = float(epsilon)
+        self.v_scaled = np.zeros(n_params, dtype=self.dtype)
+
+    @property
+    def v(self):
+        """Running mean of the squared gradient."""
+        return (1 - self.rho) * self.v_scaled
+
+    def step(self, params, grads):
+        v, s = self.v_scaled, self._scratch
+        np.multiply(grads, grads, out=s)
+        v *= self.rho
+        v += s
+        # g / (sqrt(v) + eps) = g / (sqrt(1 - rho) (sqrt(v_scaled) + eps / sqrt(1 - rho))),
+        # with Python floats so that float32 stays float32 (see Adam.step).
+        root = math.sqrt(1 - self.rho)
+        np.sqrt(v, out=s)
+        s += self.epsilon / root
+        np.divide(grads, s, out=s)
+        s *= self.learning_rate / root
+        params -= s
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop}
