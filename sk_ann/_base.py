@@ -8,6 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -19,22 +20,27 @@ from ._validation import (
     OneOf,
     any_of,
     check_sample_weight,
+    is_activation,
+    is_batch_norm,
     is_bool,
+    is_dropout,
     is_float_dtype_or_none,
     is_hidden_layer_sizes,
     is_infinity,
+    is_none,
     is_random_state,
+    is_scoring,
     is_verbose,
     validate_params,
 )
 from .core import training
-from .core.activations import ACTIVATIONS
-from .core.initializers import glorot_uniform
+from .core.initializers import INITIALIZERS, glorot_uniform
 from .core.losses import get_loss
 from .core.network import Network
-from .core.optimizers import SGD, Adam
+from .core.optimizers import SGD, Adam, AdamW, RMSprop
+from .core.schedules import LearningRateSchedule
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
+_STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adamw")
 # Rows per forward pass at predict time: keeps memory bounded on very large X.
 _PREDICT_CHUNK = 20_000
 
@@ -92,16 +98,29 @@ class InconsistentVersionWarning(UserWarning):
         )
 
 
+def _validation_arguments(X_val, y_val, sample_weight_val):
+    """``(X_val, y_val, sample_weight_val)``, or None when no validation data is given."""
+    if X_val is None:
+        if y_val is not None or sample_weight_val is not None:
+            raise ValueError(
+                "y_val and sample_weight_val need X_val: pass X_val and y_val together."
+            )
+        return None
+    if y_val is None:
+        raise ValueError("X_val needs y_val: pass the validation targets too.")
+    return X_val, y_val, sample_weight_val
+
+
 class BaseANN(CallbackSupport, BaseEstimator):
     """Shared machinery of ANNClassifier and ANNRegressor; not for direct use."""
 
     _parameter_constraints = {
         "hidden_layer_sizes": is_hidden_layer_sizes,
-        "activation": OneOf(*ACTIVATIONS),
-        "solver": OneOf("lbfgs", "sgd", "adam"),
+        "activation": is_activation,
+        "solver": OneOf("lbfgs", *_STOCHASTIC_SOLVERS),
         "alpha": Interval(Real, 0, None, "left"),
         "batch_size": any_of(OneOf("auto"), Interval(Integral, 1, None, "left")),
-        "learning_rate": OneOf("constant", "invscaling", "adaptive"),
+        "learning_rate": OneOf("constant", "invscaling", "adaptive", "cosine"),
         "learning_rate_init": Interval(Real, 0, None, "neither"),
         "power_t": Interval(Real, 0, None, "left"),
         "max_iter": Interval(Integral, 1, None, "left"),
@@ -120,6 +139,14 @@ class BaseANN(CallbackSupport, BaseEstimator):
         "n_iter_no_change": any_of(Interval(Integral, 1, None, "left"), is_infinity),
         "max_fun": Interval(Integral, 1, None, "left"),
         "dtype": is_float_dtype_or_none,
+        "dropout": is_dropout,
+        "alpha_l1": Interval(Real, 0, None, "left"),
+        "max_grad_norm": any_of(is_none, Interval(Real, 0, None, "neither")),
+        "scoring": is_scoring,
+        "batch_norm": is_batch_norm,
+        "weight_init": OneOf("auto", *INITIALIZERS),
+        "weight_decay": Interval(Real, 0, None, "left"),
+        "warmup_epochs": Interval(Integral, 0, None, "left"),
     }
 
     # --- fitted attributes derived from the network -------------------------------
@@ -139,18 +166,33 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     # --- fitting ------------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, X_val=None,
+             y_val=None, sample_weight_val=None):
         validate_params(self, self._parameter_constraints)
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True; set early_stopping=False "
                 "or use fit."
             )
+        validation = _validation_arguments(X_val, y_val, sample_weight_val)
+        if validation is not None and self.solver == "lbfgs":
+            raise ValueError(
+                "X_val is scored after every epoch of a stochastic solver; solver='lbfgs' "
+                "has no epochs. Use solver='adam', 'sgd', 'rmsprop' or 'adamw', or leave "
+                "X_val out."
+            )
+        if self._option("dropout", 0.0) and self.solver == "lbfgs":
+            raise ValueError(
+                "dropout draws new masks for every minibatch, which needs a stochastic "
+                "solver ('adam', 'sgd', 'rmsprop' or 'adamw'), not 'lbfgs'. Change the "
+                "solver or set dropout=0."
+            )
         first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
         # A fit is a transaction: the estimator changes only if the whole fit succeeds.
         before = dict(vars(self))
         try:
-            self._fit_transaction(X, y, sample_weight, incremental, first_pass, classes)
+            self._fit_transaction(X, y, sample_weight, incremental, first_pass, classes,
+                                  validation)
         except BaseException:
             vars(self).clear()
             vars(self).update(before)
@@ -167,7 +209,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
             y = column_or_1d(y, warn=True)
         return X, y
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, first_pass, classes):
+    def _option(self, name, default):
+        """A parameter some estimators lack (the autoencoder has no class weights)."""
+        return getattr(self, name, default)
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, first_pass, classes,
+                         validation):
         X, y = self._validate_training_data(X, y, first_pass)
         if first_pass:
             encoder = self._new_target_encoder(y, classes)
@@ -179,6 +226,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
         X = X.astype(dtype, copy=False)
         Y = encoder.transform(y, dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
+        sample_weight = self._with_class_weights(sample_weight, encoder, y, incremental, dtype)
+        if validation is not None:
+            validation = self._validation_set(encoder, *validation, dtype)
         rng = check_random_state(self.random_state)
         loss = get_loss(encoder.loss)
         if first_pass:
@@ -187,6 +237,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         else:
             self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
+            self._update_dropout(network)
         # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
         unchanged = "" if first_pass else " The model fitted before this call is unchanged."
         max_epochs = 1 if incremental else self.max_iter
@@ -195,7 +246,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 self._run_lbfgs(network, loss, X, Y, sample_weight, state, unchanged)
             else:
                 self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state,
-                                     rng, incremental, unchanged, callbacks)
+                                     rng, incremental, unchanged, callbacks, validation)
         if not np.isfinite(network.params).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may contain "
@@ -210,8 +261,10 @@ class BaseANN(CallbackSupport, BaseEstimator):
         if net.layer_sizes[1:-1] != self._hidden_sizes():
             changes.append(f"hidden_layer_sizes {tuple(net.layer_sizes[1:-1])} -> "
                            f"{tuple(self._hidden_sizes())}")
-        if any(layer.activation != self.activation for layer in net.layers[:-1]):
-            changes.append(f"activation {net.layers[0].activation!r} -> {self.activation!r}")
+        fitted = [layer.activation for layer in net.layers[:-1]]
+        if fitted != self._per_hidden_layer("activation", self.activation):
+            was = fitted[0] if len(set(fitted)) == 1 else fitted
+            changes.append(f"activation {was!r} -> {self.activation!r}")
         if n_outputs != net.layer_sizes[-1]:
             changes.append(f"{net.layer_sizes[-1]} outputs -> {n_outputs}")
         if changes:
@@ -221,26 +274,61 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 "to train a new network."
             )
 
+    def _per_hidden_layer(self, name, value):
+        """A parameter given once or per hidden layer, as one value per hidden layer."""
+        n_hidden = len(self._hidden_sizes())
+        if np.ndim(value) == 0:
+            return [value] * n_hidden
+        value = list(value)
+        if len(value) != n_hidden:
+            raise ValueError(
+                f"{name} has {len(value)} entries for {n_hidden} hidden layers; give one "
+                f"value for all of them, or exactly one per hidden layer."
+            )
+        return value
+
     def _new_network(self, n_features, n_outputs, loss, dtype, rng):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
-        network = Network(sizes, self.activation, loss.link.name, dtype)
-        return network.initialize(rng, glorot_uniform, activation=self.activation)
+        activations = self._per_hidden_layer("activation", self.activation)
+        dropout = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
+        network = Network(sizes, activations, loss.link.name, dtype, dropout=dropout)
+        # As scikit-learn's MLP, the output layer is initialised like the hidden
+        # layers (like the last one when they differ).
+        if activations:
+            last = activations[-1]
+        else:
+            last = self.activation if isinstance(self.activation, str) else "identity"
+        scale_of = activations + [last]
+        return network.initialize(rng, glorot_uniform, activation=scale_of)
+
+    def _update_dropout(self, network):
+        """warm_start and partial_fit may change the dropout rates, which hold no weights."""
+        rates = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
+        for layer, rate in zip(network.layers[:-1], rates):
+            layer.dropout = float(rate)
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         return [int(sizes)] if isinstance(sizes, Integral) else [int(n) for n in sizes]
 
     def _new_optimizer(self, network):
+        n, lr, dtype = network.n_params, self.learning_rate_init, network.dtype
         if self.solver == "sgd":
-            optimizer = SGD(network.n_params, self.learning_rate_init, self.momentum,
-                            self.nesterovs_momentum, network.dtype)
-            schedule = training.LearningRateSchedule(
-                self.learning_rate, self.learning_rate_init, self.power_t)
+            optimizer = SGD(n, lr, self.momentum, self.nesterovs_momentum, dtype)
+        elif self.solver == "adam":
+            optimizer = Adam(n, lr, self.beta_1, self.beta_2, self.epsilon, dtype)
+        elif self.solver == "adamw":
+            optimizer = AdamW(n, lr, self.beta_1, self.beta_2, self.epsilon,
+                              self._option("weight_decay", 0.01), network.n_weights, dtype)
         else:
-            optimizer = Adam(network.n_params, self.learning_rate_init, self.beta_1,
-                             self.beta_2, self.epsilon, network.dtype)
-            # As in scikit-learn's MLP, Adam keeps its learning rate constant.
-            schedule = training.LearningRateSchedule("constant", self.learning_rate_init)
+            optimizer = RMSprop(n, lr, self.beta_2, self.epsilon, dtype)
+        # Unlike scikit-learn's MLP, whose Adam ignores learning_rate, every
+        # stochastic solver follows the schedule; the default, 'constant', is
+        # what MLP's Adam does.
+        schedule = LearningRateSchedule(
+            self.learning_rate, lr, self.power_t, max_epochs=self.max_iter,
+            warmup_epochs=self._option("warmup_epochs", 0),
+        )
         return optimizer, schedule
 
     def _run_lbfgs(self, network, loss, X, Y, sample_weight, state, unchanged):
@@ -263,21 +351,25 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
 
     def _run_stochastic(self, network, loss, encoder, X, Y, y, sample_weight, state, rng,
-                        incremental, unchanged, callbacks=None):
+                        incremental, unchanged, callbacks=None, validation=None):
         if not incremental or state.optimizer is None:
             state.optimizer, state.schedule = self._new_optimizer(network)
-        validation_score = None
-        if self.early_stopping:
-            X, Y, sample_weight, validation_score = self._split_validation(
-                network, encoder, X, Y, y, sample_weight, rng)
+        score = validation_loss = None
+        if validation is None and self.early_stopping:
+            train, validation = self._split_validation(X, Y, y, sample_weight, rng)
+            X, Y, sample_weight = train
+        if validation is not None:
+            score, validation_loss = self._validation_monitor(network, loss, encoder, validation)
         trainer = training.StochasticTrainer(
             network, loss, batch_size=self._batch_size(X.shape[0]), max_iter=self.max_iter,
             shuffle=self.shuffle, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            alpha=self.alpha, verbose=bool(self.verbose), corrupt_inputs=self._input_corruption(),
-            callbacks=callbacks,
+            alpha=self.alpha, l1=self._option("alpha_l1", 0.0),
+            max_grad_norm=self._option("max_grad_norm", None), verbose=bool(self.verbose),
+            corrupt_inputs=self._input_corruption(), callbacks=callbacks,
         )
-        outcome = trainer.run(X, Y, sample_weight, state, rng, validation_score,
-                              one_epoch=incremental)
+        outcome = trainer.run(X, Y, sample_weight, state, rng, score, one_epoch=incremental,
+                              validation_loss=validation_loss,
+                              early_stopping=self.early_stopping and not incremental)
         if outcome == training.DIVERGED:
             raise ValueError(self._diverged_message(state) + unchanged)
         if outcome == training.DIVERGED_RESTORED:
@@ -288,6 +380,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 f"(now {self.learning_rate_init}) or scale X, e.g. with StandardScaler.",
                 RuntimeWarning,
             )
+        elif outcome == training.STOPPED and self.verbose:
+            print("Training stopped by a callback.")
         elif outcome == training.INTERRUPTED:
             warnings.warn("Training interrupted by user.")
         elif outcome == training.MAX_ITER:
@@ -305,6 +399,10 @@ class BaseANN(CallbackSupport, BaseEstimator):
             f"{self.learning_rate_init}) or scale X, e.g. with StandardScaler in a Pipeline."
         )
 
+    def _with_class_weights(self, sample_weight, encoder, y, incremental, dtype):
+        """``sample_weight`` times the weights of the samples' classes (classifiers)."""
+        return sample_weight
+
     def _input_corruption(self):
         """``f(X_batch, rng)`` corrupting training inputs (not targets), or None."""
         return None
@@ -319,8 +417,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
         return max(1, min(self.batch_size, n_samples))
 
-    def _split_validation(self, network, encoder, X, Y, y, sample_weight, rng):
-        """Hold out ``validation_fraction`` of the data; return it as a scoring closure."""
+    def _split_validation(self, X, Y, y, sample_weight, rng):
+        """Hold out ``validation_fraction`` of the data (stratified for classes).
+
+        Returns ``(X, Y, sample_weight)`` to train on and ``(X, y, Y,
+        sample_weight)`` held out; the sample weights stay with their rows.
+        """
         stratify = self._stratify(y)
         train, val = train_test_split(
             np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng,
@@ -333,15 +435,63 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
         sw_train = None if sample_weight is None else sample_weight[train]
         sw_val = None if sample_weight is None else sample_weight[val]
-        X_val, y_val = X[val], y[val]
+        return (X[train], Y[train], sw_train), (X[val], y[val], Y[val], sw_val)
 
-        def validation_score():
-            P = network.predict(X_val)
-            if not np.isfinite(P).all():
-                return math.nan
-            return self._score_function(y_val, encoder.inverse_transform(P), sample_weight=sw_val)
+    def _validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
+        """The user's ``X_val, y_val, sample_weight_val`` checked against the training data."""
+        X_val, y_val = self._validate_training_data(X_val, y_val, first_pass=False)
+        X_val = X_val.astype(dtype, copy=False)
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} rows and y_val {y_val.shape[0]}; pass one target "
+                "per row of X_val."
+            )
+        self._check_validation_target(encoder, y_val)
+        Y_val = encoder.transform(y_val, dtype)
+        if Y_val.shape[1] != encoder.n_outputs:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} target columns where y has {encoder.n_outputs}; "
+                "give the validation targets the shape of the training targets."
+            )
+        sw_val = check_sample_weight(sample_weight_val, X_val.shape[0], dtype)
+        return X_val, y_val, Y_val, sw_val
 
-        return X[train], Y[train], sw_train, validation_score
+    def _check_validation_target(self, encoder, y_val):
+        """Refuse validation targets the network cannot score (unseen classes...)."""
+        self._check_target_compatible(encoder, y_val, incremental=True)
+
+    def _validation_monitor(self, network, loss, encoder, validation):
+        """Closures giving the held-out score (higher is better) and loss after an epoch."""
+        X_val, y_val, Y_val, sw_val = validation
+        scoring = self._option("scoring", None)
+
+        def validation_loss():
+            raw = in_chunks(X_val, network.forward)
+            return loss.loss(Y_val, raw, sw_val)
+
+        if scoring == "loss":
+            def score():
+                return -validation_loss()
+        elif scoring is None:
+            def score():
+                P = network.predict(X_val)
+                if not np.isfinite(P).all():
+                    return math.nan
+                return self._score_function(y_val, encoder.inverse_transform(P),
+                                            sample_weight=sw_val)
+        else:
+            scorer = check_scoring(self, scoring)
+            state = training.TrainingState()
+
+            def score():
+                # The scorer calls predict on an estimator: a copy showing the
+                # network as it is now, leaving this one untouched mid-fit.
+                current = copy.copy(self)
+                current._commit(encoder, network, state)
+                kwargs = {} if sw_val is None else {"sample_weight": sw_val}
+                return float(scorer(current, X_val, y_val, **kwargs))
+
+        return score, validation_loss
 
     def _stratify(self, y):
         return None
@@ -361,6 +511,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         early = self.solver in _STOCHASTIC_SOLVERS and self.early_stopping
         self.best_loss_ = None if early else state.best_loss
         self.validation_scores_ = state.validation_scores
+        self.validation_loss_curve_ = state.validation_loss_curve
         self.best_validation_score_ = state.best_validation_score
 
     # --- prediction ---------------------------------------------------------------

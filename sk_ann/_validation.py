@@ -8,6 +8,9 @@ matches on MLP's messages keeps working.
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.metrics import get_scorer_names
+
+from .core.activations import ACTIVATIONS
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -83,6 +86,65 @@ def is_verbose(value):
 
 
 is_verbose.description = "an int or an instance of 'bool'"
+
+
+def is_none(value):
+    return value is None
+
+
+is_none.description = "None"
+
+
+def _is_list_of(value, check):
+    if isinstance(value, (str, bytes)) or np.ndim(value) != 1:
+        return False
+    return all(check(v) for v in value)
+
+
+def is_activation(value):
+    def known(name):
+        return isinstance(name, str) and name in ACTIVATIONS
+
+    return known(value) or _is_list_of(value, known)
+
+
+is_activation.description = (
+    "a str among {" + ", ".join(repr(name) for name in sorted(ACTIVATIONS)) + "}, or a "
+    "list of them, one per hidden layer"
+)
+
+
+def _is_rate(value):
+    return (isinstance(value, Real) and not isinstance(value, bool) and value == value
+            and 0 <= value < 1)
+
+
+def is_dropout(value):
+    return _is_rate(value) or _is_list_of(value, _is_rate)
+
+
+is_dropout.description = "a float in the range [0.0, 1.0), or a list of them, one per hidden layer"
+
+
+def is_batch_norm(value):
+    return is_bool(value) or _is_list_of(value, is_bool)
+
+
+is_batch_norm.description = "a bool, or a list of bools, one per hidden layer"
+
+
+def is_scoring(value):
+    if value is None or value == "loss" or callable(value):
+        return True
+    if not isinstance(value, str):
+        return False
+    return value in get_scorer_names()
+
+
+is_scoring.description = (
+    "None (the estimator's score), 'loss', a scorer name from "
+    "sklearn.metrics.get_scorer_names() or a callable scorer(estimator, X, y)"
+)
 
 
 def is_hidden_layer_sizes(value):

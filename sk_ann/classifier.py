@@ -3,15 +3,38 @@
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ClassTarget
+from ._validation import is_bool
+
+
+def _is_class_weight(value):
+    return value is None or value == "balanced" or isinstance(value, (dict, list))
+
+
+_is_class_weight.description = (
+    "None, 'balanced', a dict {class label: weight}, or for several outputs a list of them"
+)
+
+
+def _is_multilabel_option(value):
+    return value == "auto" or is_bool(value)
+
+
+_is_multilabel_option.description = "'auto', True or False"
 
 
 class ANNClassifier(ClassifierMixin, BaseANN):
+    _parameter_constraints = {
+        **BaseANN._parameter_constraints,
+        "class_weight": _is_class_weight,
+        "multilabel": _is_multilabel_option,
+    }
     _score_function = staticmethod(accuracy_score)
 
     def __init__(
@@ -41,6 +64,16 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        dropout=0.0,
+        batch_norm=False,
+        alpha_l1=0.0,
+        max_grad_norm=None,
+        weight_init="auto",
+        weight_decay=0.01,
+        warmup_epochs=0,
+        scoring=None,
+        class_weight=None,
+        multilabel="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -66,8 +99,18 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dtype = dtype
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.alpha_l1 = alpha_l1
+        self.max_grad_norm = max_grad_norm
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
+        self.warmup_epochs = warmup_epochs
+        self.scoring = scoring
+        self.class_weight = class_weight
+        self.multilabel = multilabel
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the network to data ``X`` and class labels ``y``.
 
         Parameters
@@ -79,13 +122,28 @@ class ANNClassifier(ClassifierMixin, BaseANN):
             Class labels of any type, or a multilabel indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the loss.
+        X_val : {array-like, sparse matrix} of shape (n_val_samples, n_features), \
+                default=None
+            Validation data, scored after every epoch into ``validation_scores_``
+            and ``validation_loss_curve_``; with ``early_stopping=True`` it
+            replaces the ``validation_fraction`` split. Stochastic solvers only.
+            In a Pipeline, route it with metadata routing and
+            ``Pipeline(..., transform_input=["X_val"])`` so that it goes
+            through the same preprocessing as ``X``.
+        y_val : array-like of shape (n_val_samples,) or (n_val_samples, n_outputs), \
+                default=None
+            Validation labels, of the training labels' kind; classes not seen in
+            training are refused.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples in the score and the loss.
 
         Returns
         -------
         self : ANNClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(X, y, sample_weight, X_val=X_val, y_val=y_val,
+                         sample_weight_val=sample_weight_val)
 
     @available_if(lambda est: est._check_solver())
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -132,6 +190,19 @@ class ANNClassifier(ClassifierMixin, BaseANN):
 
     def _check_target_compatible(self, encoder, y, incremental):
         encoder.check_labels(y, same_classes=not incremental)
+
+    def _with_class_weights(self, sample_weight, encoder, y, incremental, dtype):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' needs every label at once, which partial_fit does "
+                "not see. Pass a dict instead, e.g. dict(zip(classes, "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
+                "y=y_all)))."
+            )
+        weights = compute_sample_weight(self.class_weight, y).astype(dtype, copy=False)
+        return weights if sample_weight is None else sample_weight * weights
 
     def _commit(self, encoder, network, state):
         super()._commit(encoder, network, state)

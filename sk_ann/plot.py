@@ -112,7 +112,7 @@ class TrainingCurveDisplay:
     ...                     learning_rate_init=0.01, random_state=0).fit(X, y)
     >>> display = TrainingCurveDisplay.from_estimator(clf)
     >>> sorted(display.lines_)
-    ['best_iteration', 'loss', 'validation_score']
+    ['best_iteration', 'loss', 'validation_loss', 'validation_score']
     >>> display.score_ax_.get_ylabel()
     'validation accuracy'
     >>> plt.close(display.figure_)

@@ -1,5 +1,7 @@
 """ANNRegressor: a neural-network regressor, a drop-in peer of MLPRegressor."""
 
+from numbers import Real
+
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
@@ -8,13 +10,14 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
-from ._validation import OneOf
+from ._validation import Interval, OneOf
 
 
 class ANNRegressor(RegressorMixin, BaseANN):
     _parameter_constraints = {
         **BaseANN._parameter_constraints,
-        "loss": OneOf("squared_error", "poisson"),
+        "loss": OneOf("squared_error", "poisson", "absolute_error", "huber"),
+        "huber_delta": Interval(Real, 0, None, "neither"),
     }
     _score_function = staticmethod(r2_score)
 
@@ -46,6 +49,15 @@ class ANNRegressor(RegressorMixin, BaseANN):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        dropout=0.0,
+        batch_norm=False,
+        alpha_l1=0.0,
+        max_grad_norm=None,
+        weight_init="auto",
+        weight_decay=0.01,
+        warmup_epochs=0,
+        scoring=None,
+        huber_delta=1.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -72,8 +84,17 @@ class ANNRegressor(RegressorMixin, BaseANN):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dtype = dtype
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.alpha_l1 = alpha_l1
+        self.max_grad_norm = max_grad_norm
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
+        self.warmup_epochs = warmup_epochs
+        self.scoring = scoring
+        self.huber_delta = huber_delta
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the network to data ``X`` and targets ``y``.
 
         Parameters
@@ -85,13 +106,27 @@ class ANNRegressor(RegressorMixin, BaseANN):
             Real-valued targets (non-negative for ``loss='poisson'``).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the loss.
+        X_val : {array-like, sparse matrix} of shape (n_val_samples, n_features), \
+                default=None
+            Validation data, scored after every epoch into ``validation_scores_``
+            and ``validation_loss_curve_``; with ``early_stopping=True`` it
+            replaces the ``validation_fraction`` split. Stochastic solvers only.
+            In a Pipeline, route it with metadata routing and
+            ``Pipeline(..., transform_input=["X_val"])`` so that it goes
+            through the same preprocessing as ``X``.
+        y_val : array-like of shape (n_val_samples,) or (n_val_samples, n_outputs), \
+                default=None
+            Validation targets, as many columns as ``y``.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples in the score and the loss.
 
         Returns
         -------
         self : ANNRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(X, y, sample_weight, X_val=X_val, y_val=y_val,
+                         sample_weight_val=sample_weight_val)
 
     @available_if(lambda est: est._check_solver())
     def partial_fit(self, X, y, sample_weight=None):

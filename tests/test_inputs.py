@@ -88,7 +88,14 @@ def test_predicting_before_fit(iris, method):
 
 @pytest.mark.parametrize("param, value, match", [
     ("activation", "banana", r"'activation' parameter of ANNClassifier must be a str among "
-                             r"\{'identity', 'logistic', 'relu', 'tanh'\}. Got 'banana'"),
+                             r"\{'identity', .*'relu', .*\}, or a list of them, one per "
+                             r"hidden layer. Got 'banana'"),
+    ("activation", ["relu", "banana"], r"'activation' parameter .* Got \['relu', 'banana'\]"),
+    ("dropout", 1.0, r"'dropout' parameter .* \[0.0, 1.0\)"),
+    ("dropout", [0.1, -0.1], r"'dropout' parameter"),
+    ("alpha_l1", -1.0, r"'alpha_l1' parameter"),
+    ("max_grad_norm", 0.0, r"'max_grad_norm' parameter"),
+    ("scoring", "no_such_metric", r"'scoring' parameter .*get_scorer_names"),
     ("solver", "newton", "'solver' parameter"),
     ("hidden_layer_sizes", (10, 0), "'hidden_layer_sizes' parameter .* ints >= 1"),
     ("hidden_layer_sizes", "big", "'hidden_layer_sizes' parameter"),

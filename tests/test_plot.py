@@ -60,10 +60,13 @@ def test_training_curve_draws_the_estimators_curves(early_stopped):
     loss, scores = early_stopped.loss_curve_, early_stopped.validation_scores_
     ax, score_ax = display.ax_, display.score_ax_
 
-    assert len(ax.get_lines()) == 1 and len(score_ax.get_lines()) == 2
+    assert len(ax.get_lines()) == 2 and len(score_ax.get_lines()) == 2
     np.testing.assert_array_equal(display.lines_["loss"].get_xdata(), np.arange(1, len(loss) + 1))
     np.testing.assert_array_equal(display.lines_["loss"].get_ydata(), loss)
     assert display.lines_["loss"].axes is ax
+    np.testing.assert_array_equal(display.lines_["validation_loss"].get_ydata(),
+                                  early_stopped.validation_loss_curve_)
+    assert display.lines_["validation_loss"].axes is ax
     np.testing.assert_array_equal(display.lines_["validation_score"].get_ydata(), scores)
     assert display.lines_["validation_score"].axes is score_ax
     best = int(np.argmax(scores)) + 1
@@ -74,7 +77,7 @@ def test_training_curve_draws_the_estimators_curves(early_stopped):
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("iteration", "loss")
     assert score_ax.get_ylabel() == "validation accuracy"
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert legend == ["training loss", "validation accuracy",
+    assert legend == ["training loss", "validation loss", "validation accuracy",
                       f"best validation score (iteration {best})"]
     assert display.figure_ is ax.figure
 

@@ -13,7 +13,6 @@ import pickle
 import numpy as np
 import pytest
 
-from sk_ann.core import training
 from sk_ann.core.optimizers import SGD
 from sk_ann.core.schedules import LearningRateSchedule
 
@@ -158,55 +157,6 @@ def test_warmup_sets_the_first_epochs_rate_before_it_runs():
     schedule.epoch_begin(opt)
     assert opt.learning_rate == pytest.approx(0.1, rel=1e-15)
     assert schedule.epoch == 1
-
-
-# --- the same as training.LearningRateSchedule without warm-up -------------------
-
-
-def _quiet(call):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        result = call()
-    return result, out.getvalue()
-
-
-@pytest.mark.parametrize("kind", ["constant", "invscaling", "adaptive"])
-@pytest.mark.parametrize("start", ["init", "other"])
-def test_without_warmup_the_rates_and_messages_are_those_of_the_training_schedule(kind, start):
-    rng = np.random.default_rng(0)
-    lr0, p = 3e-2, 0.37
-    # The trainer builds the optimizer at learning_rate_init; the old rules also
-    # work on whatever rate the optimizer holds, and the new ones must agree.
-    opt_start = lr0 if start == "init" else 7e-3
-    old_opt, new_opt = SGD(2, learning_rate=opt_start), SGD(2, learning_rate=opt_start)
-    old = training.LearningRateSchedule(kind, lr0, p)
-    new = LearningRateSchedule(kind, lr0, p)
-    t = 0
-    messages = []
-    for epoch in range(1, 301):
-        new.epoch_begin(new_opt)
-        assert new_opt.learning_rate == old_opt.learning_rate, epoch
-        if epoch == 150:
-            # As a user or a callback might, between epochs.
-            old_opt.learning_rate = new_opt.learning_rate = 0.011
-        t += int(rng.integers(1, 50))
-        old.epoch_end(old_opt, t)
-        new.epoch_end(new_opt, t)
-        assert new_opt.learning_rate == old_opt.learning_rate, epoch
-        if rng.random() < 0.3:
-            message = f"Stuck at {epoch}."
-            verbose = bool(rng.random() < 0.5)
-            old_stop, old_out = _quiet(lambda: old.should_stop(old_opt, message, verbose))
-            new_stop, new_out = _quiet(lambda: new.should_stop(new_opt, message, verbose))
-            assert (new_stop, new_out) == (old_stop, old_out), epoch
-            assert new_opt.learning_rate == old_opt.learning_rate, epoch
-            messages.append(new_out)
-    # The run went through every branch of should_stop of its kind.
-    printed = "".join(messages)
-    assert "Stopping." in printed
-    if kind == "adaptive":
-        assert "Setting learning rate to" in printed
-        assert "Learning rate too small. Stopping." in printed
 
 
 def test_verbose_messages_say_what_the_schedule_does(capsys):

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sk_ann.core.losses import LOSSES
 from sk_ann.core.network import Network
 from sk_ann.core.optimizers import SGD, Adam
+from sk_ann.core.schedules import LearningRateSchedule
 from sk_ann.core.training import (
     CONVERGED,
     DIVERGED,
@@ -16,73 +17,11 @@ from sk_ann.core.training import (
     INTERRUPTED,
     MAX_ITER,
     ONE_EPOCH,
-    LearningRateSchedule,
     StochasticTrainer,
     TrainingState,
     fit_lbfgs,
     objective,
 )
-
-# --- LearningRateSchedule ------------------------------------------------------
-
-
-def test_constant_schedule_keeps_the_rate_and_stops_when_the_rule_fires():
-    opt = SGD(2, learning_rate=0.01)
-    schedule = LearningRateSchedule("constant", 0.01)
-    schedule.epoch_end(opt, t=500)
-    assert opt.learning_rate == 0.01
-    assert schedule.should_stop(opt, "no improvement.") is True
-    assert opt.learning_rate == 0.01
-
-
-@pytest.mark.parametrize("t", [0, 99, 12345])
-def test_invscaling_schedule_follows_its_formula(t):
-    opt = SGD(2, learning_rate=0.5)
-    schedule = LearningRateSchedule("invscaling", 0.5, power_t=0.25)
-    schedule.epoch_end(opt, t)
-    assert opt.learning_rate == pytest.approx(0.5 / (t + 1) ** 0.25, rel=1e-14)
-    assert schedule.should_stop(opt, "no improvement.") is True
-
-
-def test_invscaling_counts_from_the_initial_rate_not_the_current_one():
-    opt = SGD(2, learning_rate=0.5)
-    schedule = LearningRateSchedule("invscaling", 0.5, power_t=0.5)
-    schedule.epoch_end(opt, 3)
-    schedule.epoch_end(opt, 8)
-    assert opt.learning_rate == pytest.approx(0.5 / 3.0, rel=1e-14)
-
-
-def test_adaptive_schedule_divides_by_five_until_below_1e_minus_6():
-    opt = SGD(2, learning_rate=1e-3)
-    schedule = LearningRateSchedule("adaptive", 1e-3)
-    schedule.epoch_end(opt, t=1000)
-    assert opt.learning_rate == 1e-3
-    rates, decisions = [], []
-    while True:
-        stop = schedule.should_stop(opt, "no improvement.")
-        decisions.append(stop)
-        rates.append(opt.learning_rate)
-        if stop:
-            break
-        assert len(decisions) < 20, "adaptive schedule never stops"
-    # 1e-3 / 5**5 = 3.2e-7 is the first rate at or below 1e-6.
-    assert decisions == [False] * 5 + [True]
-    np.testing.assert_allclose(rates, [2e-4, 4e-5, 8e-6, 1.6e-6, 3.2e-7, 3.2e-7], rtol=1e-12)
-
-
-def test_unknown_schedule_raises_value_error_listing_the_kinds():
-    with pytest.raises(ValueError) as excinfo:
-        LearningRateSchedule("cosine")
-    for kind in ("constant", "invscaling", "adaptive"):
-        assert kind in str(excinfo.value)
-    assert "'cosine'" in str(excinfo.value)
-
-
-def test_schedule_prints_what_it_does_when_verbose(capsys):
-    opt = SGD(2, learning_rate=1e-2)
-    LearningRateSchedule("adaptive", 1e-2).should_stop(opt, "Stuck.", verbose=True)
-    assert "Stuck." in capsys.readouterr().out
-
 
 # --- StochasticTrainer -----------------------------------------------------------
 

@@ -109,14 +109,19 @@ class Network:
     def initialize(self, rng, initializer=glorot_uniform, activation=None):
         """Draw every layer's weights and biases from ``rng``, first layer first.
 
-        ``activation`` names the activation whose scale the initializer uses for
-        every layer, the output layer included, as scikit-learn's MLP does; by
-        default the first hidden layer's (``"identity"`` when there is none).
+        ``initializer`` is one initializer for every layer or a list of one per
+        layer; ``activation`` names the activation whose scale it uses, one for
+        every layer or one per layer. By default every layer, the output layer
+        included, uses the first hidden layer's, as scikit-learn's MLP does
+        (``"identity"`` when there is no hidden layer).
         """
+        n_layers = len(self.layers)
         if activation is None:
-            activation = self.layers[0].activation if len(self.layers) > 1 else "identity"
-        for layer in self.layers:
-            W, b = initializer(layer.n_in, layer.n_out, rng, activation, self.dtype)
+            activation = self.layers[0].activation if n_layers > 1 else "identity"
+        initializers = initializer if isinstance(initializer, list) else [initializer] * n_layers
+        activations = [activation] * n_layers if isinstance(activation, str) else list(activation)
+        for layer, init, act in zip(self.layers, initializers, activations):
+            W, b = init(layer.n_in, layer.n_out, rng, act, self.dtype)
             layer.W[...] = W
             layer.b[...] = b
         return self

@@ -61,48 +61,6 @@ def clip_gradient_norm(grads, max_norm):
     return norm
 
 
-class LearningRateSchedule:
-    """How the learning rate changes between epochs, as scikit-learn's MLP defines it.
-
-    ``constant`` keeps it; ``invscaling`` sets it to
-    :math:`\\eta_0 / (t + 1)^{p}` after each epoch, ``t`` the number of samples
-    seen; ``adaptive`` divides it by 5 each time the stopping rule fires, and
-    stops once it falls below 1e-6.
-    """
-
-    KINDS = ("constant", "invscaling", "adaptive")
-
-    def __init__(self, kind="constant", learning_rate_init=0.001, power_t=0.5):
-        if kind not in self.KINDS:
-            raise ValueError(f"learning_rate must be one of {list(self.KINDS)}, got {kind!r}.")
-        self.kind = kind
-        self.learning_rate_init = float(learning_rate_init)
-        self.power_t = float(power_t)
-
-    def epoch_begin(self, optimizer):
-        """Called before every epoch; these schedules set the rate only after one."""
-
-    def epoch_end(self, optimizer, t):
-        """Called after every epoch, ``t`` samples seen in all: set the optimizer's rate."""
-        if self.kind == "invscaling":
-            optimizer.learning_rate = self.learning_rate_init / (t + 1) ** self.power_t
-
-    def should_stop(self, optimizer, message, verbose=False):
-        """Called when the stopping rule fires: stop, or lower the rate and go on."""
-        if self.kind != "adaptive":
-            if verbose:
-                print(message + " Stopping.")
-            return True
-        if optimizer.learning_rate <= 1e-6:
-            if verbose:
-                print(message + " Learning rate too small. Stopping.")
-            return True
-        optimizer.learning_rate /= 5.0
-        if verbose:
-            print(message + f" Setting learning rate to {optimizer.learning_rate:f}")
-        return False
-
-
 @dataclass
 class TrainingState:
     """Everything that carries over from one epoch (and one ``partial_fit``) to the next."""
