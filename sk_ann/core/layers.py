@@ -21,12 +21,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from .activations import ACTIVATIONS, OUTPUT_LINKS
+from .normalization import BatchNorm
 
 
 class Dense:
     """A fully connected layer of ``n_out`` neurons reading ``n_in`` inputs."""
 
-    def __init__(self, n_in, n_out, activation="relu", dropout=0.0):
+    def __init__(self, n_in, n_out, activation="relu", dropout=0.0, batch_norm=False):
         known = {**ACTIVATIONS, **OUTPUT_LINKS}
         if activation not in known:
             raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
@@ -38,6 +39,8 @@ class Dense:
         self.activation = activation
         #: Probability that each output is zeroed during a training step.
         self.dropout = dropout
+        #: The layer's ``BatchNorm`` between ``X @ W + b`` and the activation, or None.
+        self.norm = BatchNorm(self.n_out) if batch_norm else None
         self._f = known[activation]()
         self._work = None
 
@@ -90,6 +93,8 @@ class Dense:
         ``1 - dropout`` (inverted dropout), so nothing changes at predict time.
         """
         Z = self.affine(X, training)
+        if self.norm is not None:
+            self.norm.forward(Z, training, out=Z)
         if not training:
             return self._f.forward(Z, out=Z)
         work = self._work
@@ -113,6 +118,8 @@ class Dense:
         if self.dropout:
             dA *= work.mask
         dZ = self._f.backward(work.Z, work.A, dA, out=dA)
+        if self.norm is not None:
+            dZ = self.norm.backward(dZ, out=dZ)
         return self.backward_affine(dZ, need_dX)
 
     def backward_affine(self, dZ, need_dX=True):
@@ -139,9 +146,13 @@ class Dense:
     def release(self):
         """Drop the work arrays and the cached batch (after training)."""
         self._work = None
+        if self.norm is not None:
+            self.norm.release()
 
     def __repr__(self):
         extra = f", dropout={self.dropout}" if self.dropout else ""
+        if self.norm is not None:
+            extra += ", batch_norm=True"
         return f"Dense({self.n_in} -> {self.n_out}, activation={self.activation!r}{extra})"
 
 
@@ -225,8 +236,9 @@ class Neuron:
 
     def __call__(self, X):
         f = self._layer._f
-        if not f.elementwise:
-            # A softmax neuron's output depends on its neighbours' inputs too.
+        if not f.elementwise or self._layer.norm is not None:
+            # A softmax neuron's output depends on its neighbours' inputs too;
+            # a normalised one's, on the layer's normalisation.
             return self._layer.forward(X)[:, self.index]
         z = X @ self.weights + self.bias
         return f.forward(np.asarray(z, dtype=self._layer.W.dtype).reshape(-1, 1))[:, 0]

@@ -34,6 +34,10 @@ class Network:
     dropout : float or sequence of float, default=0.0
         Dropout rate of the hidden layers' outputs while training: one for
         all, or one per hidden layer.
+    batch_norm : bool or sequence of bool, default=False
+        Whether each hidden layer batch-normalises its pre-activations: one
+        for all, or one per hidden layer. Their ``γ`` and ``β`` follow the
+        biases in ``params``; their running statistics live in ``buffers``.
 
     Examples
     --------
@@ -47,7 +51,7 @@ class Network:
     """
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="identity",
-                 dtype=np.float64, dropout=0.0):
+                 dtype=np.float64, dropout=0.0, batch_norm=False):
         sizes = [int(n) for n in layer_sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
@@ -67,17 +71,23 @@ class Network:
                     f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}."
                 )
         dropout = _per_hidden_layer(dropout, n_hidden, "dropout rates")
+        batch_norm = _per_hidden_layer(batch_norm, n_hidden, "batch_norm flags")
         self.layer_sizes = sizes
         self.dtype = np.dtype(dtype)
         activations = hidden_activation + [output_activation]
         self.layers = [
-            Dense(n_in, n_out, act, rate)
-            for n_in, n_out, act, rate in zip(sizes[:-1], sizes[1:], activations, dropout + [0.0])
+            Dense(n_in, n_out, act, rate, bool(norm))
+            for n_in, n_out, act, rate, norm in zip(
+                sizes[:-1], sizes[1:], activations, dropout + [0.0], batch_norm + [False])
         ]
+        norms = [layer.norm for layer in self.layers if layer.norm is not None]
         n_params = sum(layer.n_params for layer in self.layers)
-        self._bind(np.zeros(n_params, dtype=self.dtype))
+        n_params += sum(norm.n_params for norm in norms)
         #: State that is not trained (batch statistics), saved and restored with ``params``.
-        self.buffers = np.zeros(0, dtype=self.dtype)
+        self.buffers = np.zeros(sum(norm.n_state for norm in norms), dtype=self.dtype)
+        self._bind(np.zeros(n_params, dtype=self.dtype))
+        for norm in norms:
+            norm.reset()
 
     def _bind(self, params):
         self.params = params
@@ -95,6 +105,18 @@ class Network:
             shape = (layer.n_in, layer.n_out)
             layer.bind(params[w].reshape(shape), params[b],
                        self.grads[w].reshape(shape), self.grads[b])
+        # Batch normalisation's γ and β come after the biases, outside the
+        # penalised block of weights; its running statistics fill ``buffers``.
+        state = 0
+        for layer in self.layers:
+            if layer.norm is None:
+                continue
+            n = layer.n_out
+            gamma, beta = slice(start, start + n), slice(start + n, start + 2 * n)
+            start += 2 * n
+            layer.norm.bind(params[gamma], params[beta], self.grads[gamma], self.grads[beta],
+                            self.buffers[state:state + n], self.buffers[state + n:state + 2 * n])
+            state += 2 * n
 
     @property
     def n_params(self):
@@ -124,6 +146,8 @@ class Network:
             W, b = init(layer.n_in, layer.n_out, rng, act, self.dtype)
             layer.W[...] = W
             layer.b[...] = b
+            if layer.norm is not None:
+                layer.norm.reset()
         return self
 
     def forward(self, X, training=False, rng=None):
@@ -173,15 +197,19 @@ class Network:
             "layer_sizes": self.layer_sizes,
             "activations": [layer.activation for layer in self.layers],
             "dropout": [layer.dropout for layer in self.layers[:-1]],
+            "batch_norm": [layer.norm is not None for layer in self.layers[:-1]],
             "params": self.params,
+            "buffers": self.buffers,
         }
 
     def __setstate__(self, state):
         self.__init__(
             state["layer_sizes"], state["activations"][:-1], state["activations"][-1],
-            state["params"].dtype, state.get("dropout", 0.0),
+            state["params"].dtype, state.get("dropout", 0.0), state.get("batch_norm", False),
         )
         self.params[...] = state["params"]
+        if "buffers" in state:
+            self.buffers[...] = state["buffers"]
 
     def __repr__(self):
         lines = [f"Network({self.n_params} parameters, dtype={self.dtype.name})"]
@@ -189,7 +217,8 @@ class Network:
         for k, layer in enumerate(self.layers):
             kind = "output" if k == len(self.layers) - 1 else f"hidden {k + 1}"
             noun = "neuron" if layer.n_out == 1 else "neurons"
-            extra = f", dropout {layer.dropout:g}" if layer.dropout else ""
+            extra = ", batch norm" if layer.norm is not None else ""
+            extra += f", dropout {layer.dropout:g}" if layer.dropout else ""
             lines.append(f"  {kind}: {layer.n_out} {noun}, {layer.activation}{extra}")
         return "\n".join(lines)
 
