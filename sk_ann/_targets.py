@@ -8,8 +8,12 @@ target                  network outputs      loss                   output link
 continuous (1-D, 2-D)   one per column       squared error/Poisson  identity/exp
 binary                  one                  binary log loss        logistic
 multiclass              one per class        log loss (one-hot)     softmax
+one-hot indicator       one per column       log loss               softmax
 multilabel indicator    one per label        binary log loss        logistic
 ======================  ===================  =====================  ==============
+
+An encoder gives the loss as ``get_loss(encoder.loss, **encoder.loss_params)``
+and the size of the output layer as ``encoder.n_outputs``.
 """
 
 import numpy as np
@@ -26,6 +30,11 @@ class ContinuousTarget:
         self.n_outputs = 1 if y.ndim == 1 else y.shape[1]
         return self
 
+    @property
+    def loss_params(self):
+        """Extra keyword arguments of ``get_loss``: none."""
+        return {}
+
     def transform(self, y, dtype):
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
@@ -40,39 +49,108 @@ class ContinuousTarget:
 
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+_INDICATOR_TYPES = ("one-hot", "multilabel-indicator")
 
 
 class ClassTarget:
-    """Class labels of any type: binary, multiclass or a multilabel indicator matrix."""
+    """Class labels in one column, or a 0/1 indicator matrix.
+
+    A 1-D ``y`` is binary (one logistic output) or multiclass (a softmax over
+    one output per class). A 2-D 0/1 ``y`` is either *one-hot*, exactly one 1
+    per row and so one class per sample (a softmax over its columns), or
+    *multilabel*, any number of labels per sample (one logistic output per
+    column).
+
+    Parameters
+    ----------
+    multilabel : {"auto", True, False}, default="auto"
+        How a 2-D 0/1 ``y`` is read. ``"auto"``: one-hot if every row has
+        exactly one 1, multilabel otherwise. ``True``: always multilabel, as
+        scikit-learn's MLP does. ``False``: always one-hot; a row without
+        exactly one 1 is an error. Other targets ignore it.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The sorted labels, or the column indices of an indicator ``y``.
+    target_type : str
+        ``"binary"``, ``"multiclass"``, ``"one-hot"`` or ``"multilabel-indicator"``.
+    """
+
+    def __init__(self, multilabel="auto"):
+        self.multilabel = multilabel
 
     def fit(self, y, classes=None):
-        """Learn the labels from ``y``, or from ``classes`` where given (``partial_fit``)."""
+        """Learn the labels from ``y``, or from ``classes`` where given (``partial_fit``).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+            Class labels, or a 0/1 indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data set; ``y`` may hold only some of
+            them. Ignored for an indicator ``y``, whose classes are its columns.
+
+        Returns
+        -------
+        self : ClassTarget
+            The fitted encoder.
+        """
+        multilabel = _check_multilabel_option(self.multilabel)
         self.target_type = _classification_type(y)
         if self.target_type == "multilabel-indicator":
+            self.target_type = _indicator_type(y, multilabel)
             self.classes_ = np.arange(y.shape[1])
             return self
         self.classes_ = np.unique(y if classes is None else np.asarray(classes))
         self.target_type = "multiclass" if len(self.classes_) > 2 else "binary"
+        if classes is not None:
+            self._check_known(np.unique(y))
         return self
 
     @property
     def loss(self):
-        return "log_loss" if self.target_type == "multiclass" else "binary_log_loss"
+        """Name of the loss in ``sk_ann.core.losses``: softmax or logistic log loss."""
+        if self.target_type in ("multiclass", "one-hot"):
+            return "log_loss"
+        return "binary_log_loss"
+
+    @property
+    def loss_params(self):
+        """Extra keyword arguments of ``get_loss``: none."""
+        return {}
 
     @property
     def n_outputs(self):
+        """Number of output neurons of the network."""
         return 1 if self.target_type == "binary" else len(self.classes_)
 
     def check_labels(self, y, same_classes):
-        """Refuse labels this encoder has not seen (or, with ``same_classes``, other sets)."""
-        _classification_type(y)
-        if self.target_type == "multilabel-indicator":
-            if y.ndim != 2 or y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y has {y.shape[1] if y.ndim == 2 else 1} label columns, the model was fitted "
-                    f"with {len(self.classes_)}; use fit (not warm_start or partial_fit) to change them."
-                )
+        """Refuse a later ``y`` (``warm_start``, ``partial_fit``) this encoder cannot take.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+            The new labels.
+        same_classes : bool
+            Whether ``y`` must hold exactly the classes of the fit
+            (``warm_start``) rather than any of them (``partial_fit``).
+
+        Raises
+        ------
+        ValueError
+            If ``y`` is another kind of target, has unseen labels, another
+            number of columns or, for a one-hot model, rows that are not one-hot.
+        """
+        target_type = _label_type(y)
+        if self.target_type in _INDICATOR_TYPES:
+            self._check_indicator(y, target_type)
             return
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"The model was fitted on one column of class labels, y has {y.shape[1]} "
+                "columns; use fit (not warm_start or partial_fit) to change the kind of target."
+            )
         classes = np.unique(y)
         if same_classes:
             if set(classes) != set(self.classes_):
@@ -81,11 +159,35 @@ class ClassTarget:
                     f"previous call to fit. Previously got {self.classes_}, `y` has {classes}. "
                     "Set warm_start=False to fit from scratch."
                 )
-        elif np.setdiff1d(classes, self.classes_).size:
+        else:
+            self._check_known(classes)
+
+    def _check_known(self, classes):
+        if np.setdiff1d(classes, self.classes_).size:
             raise ValueError(
                 f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. "
                 f"'y' has {classes}. Pass every class to the first partial_fit call with "
                 "classes=np.unique(y_all)."
+            )
+
+    def _check_indicator(self, y, target_type):
+        if y.ndim != 2 or y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"y has {y.shape[1] if y.ndim == 2 else 1} label columns, the model was fitted "
+                f"with {len(self.classes_)}; use fit (not warm_start or partial_fit) to change them."
+            )
+        if target_type != "multilabel-indicator":
+            raise ValueError(
+                f"The model was fitted on a 0/1 indicator y, this y is {target_type}; use fit "
+                "(not warm_start or partial_fit) to change the kind of target."
+            )
+        bad = _rows_not_one_hot(y) if self.target_type == "one-hot" else ()
+        if len(bad):
+            raise ValueError(
+                f"The model was fitted on one-hot y (exactly one 1 per row, one class per "
+                f"sample), but {len(bad)} of the {len(y)} rows of this y are not one-hot (the "
+                f"first is row {bad[0]}: {np.asarray(y)[bad[0]].tolist()}). Fit with "
+                "multilabel=True to learn the columns as independent labels."
             )
 
     def transform(self, y, dtype):
@@ -93,8 +195,20 @@ class ClassTarget:
 
         Booleans take an eighth of the memory of float64, and numpy promotes
         them where they meet the network's floats.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+            Labels this encoder knows.
+        dtype : numpy dtype
+            The network's dtype (unused: the targets are booleans).
+
+        Returns
+        -------
+        Y : ndarray of shape (n_samples, n_outputs), dtype bool
+            One column per output neuron.
         """
-        if self.target_type == "multilabel-indicator":
+        if self.target_type in _INDICATOR_TYPES:
             return np.asarray(y) != 0
         codes = np.searchsorted(self.classes_, y)
         if self.target_type == "binary":
@@ -104,9 +218,25 @@ class ClassTarget:
         return Y
 
     def inverse_transform(self, P):
-        """Labels from network outputs: a probability above one half, or the likeliest class."""
+        """Labels from network outputs: a probability above one half, or the likeliest class.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_outputs)
+            The network's outputs, probabilities after the output link.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+            Labels of the type of ``classes_``; for an indicator ``y``, an int
+            0/1 matrix (for one-hot, a single 1 per row).
+        """
         if self.target_type == "multilabel-indicator":
             return (P > 0.5).astype(int)
+        if self.target_type == "one-hot":
+            Y = np.zeros(P.shape, dtype=int)
+            Y[np.arange(len(P)), P.argmax(axis=1)] = 1
+            return Y
         if self.target_type != "binary":
             return self.classes_[P.argmax(axis=1)]
         if len(self.classes_) == 1:
@@ -115,7 +245,18 @@ class ClassTarget:
         return self.classes_[(P[:, 0] > 0.5).astype(int)]
 
     def probabilities(self, P):
-        """``predict_proba``'s layout: one column per class, in ``classes_`` order."""
+        """``predict_proba``'s layout: one column per class, in ``classes_`` order.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_outputs)
+            The network's outputs, probabilities after the output link.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            For a multilabel ``y``, the probability of each label on its own.
+        """
         if self.target_type != "binary":
             return P
         if len(self.classes_) == 1:
@@ -125,16 +266,54 @@ class ClassTarget:
 
 def _classification_type(y):
     """``type_of_target(y)``, refusing what a classifier cannot learn with sklearn's words."""
-    target_type = type_of_target(y, input_name="y")
+    target_type = _label_type(y)
     if target_type == "multiclass-multioutput":
         raise ValueError(
             "ANNClassifier got a 2-D y with several label columns (multiclass-multioutput), "
             "which it does not support yet; fit one classifier per column, e.g. with "
             "sklearn.multioutput.MultiOutputClassifier(ANNClassifier())."
         )
-    if target_type not in _CLASSIFICATION_TARGETS:
+    return target_type
+
+
+def _label_type(y):
+    """``type_of_target(y)``, refusing targets that are not class labels."""
+    target_type = type_of_target(y, input_name="y")
+    if target_type not in (*_CLASSIFICATION_TARGETS, "multiclass-multioutput"):
         raise ValueError(
             f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
             "which expects discrete classes on a regression target with continuous values."
         )
     return target_type
+
+
+def _check_multilabel_option(multilabel):
+    if isinstance(multilabel, (bool, np.bool_)):
+        return bool(multilabel)
+    if isinstance(multilabel, str) and multilabel == "auto":
+        return multilabel
+    raise ValueError(f"multilabel must be 'auto', True or False, got {multilabel!r}.")
+
+
+def _indicator_type(y, multilabel):
+    """``"one-hot"`` or ``"multilabel-indicator"`` for a 0/1 indicator ``y``."""
+    if multilabel is True:
+        return "multilabel-indicator"
+    bad = _rows_not_one_hot(y)
+    if not len(bad):
+        return "one-hot"
+    if multilabel == "auto":
+        return "multilabel-indicator"
+    raise ValueError(
+        f"multilabel=False reads a 0/1 y as one-hot, one class per sample, but {len(bad)} "
+        f"of its {len(y)} rows do not have exactly one 1 (the first is row {bad[0]}: "
+        f"{np.asarray(y)[bad[0]].tolist()}). Pass multilabel=True to learn each column as "
+        "an independent label."
+    )
+
+
+def _rows_not_one_hot(y):
+    """Indices of the rows of ``y`` that are not a single 1 among 0s."""
+    y = np.asarray(y)
+    ones = y == 1
+    return np.flatnonzero((ones.sum(axis=1) != 1) | ((y != 0) & ~ones).any(axis=1))

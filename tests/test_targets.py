@@ -1,0 +1,198 @@
+"""Target encoders on their own: y to the network's targets and back."""
+
+import numpy as np
+import pytest
+
+from sk_ann._targets import ClassTarget, ContinuousTarget
+from sk_ann.core.losses import get_loss
+
+
+def perfect_outputs(encoder, y):
+    """What a network that has learnt ``y`` exactly would output."""
+    return encoder.transform(y, np.float64).astype(np.float64)
+
+
+def one_hot(codes, n_columns):
+    return np.eye(n_columns, dtype=int)[codes]
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+# --- one column of labels, unchanged by the multilabel option ----------------------------
+
+
+@pytest.mark.parametrize("y", [
+    np.array([0, 1, 1, 0, 1]),
+    np.array(["spam", "ham", "ham", "spam", "eggs"]),
+    np.array([3.0, -1.0, 3.0, 7.0, -1.0]),
+    np.array(["only"] * 4, dtype=object),
+], ids=["binary", "strings", "floats", "single-class"])
+@pytest.mark.parametrize("multilabel", ["auto", True, False])
+def test_labels_round_trip(y, multilabel):
+    encoder = ClassTarget(multilabel).fit(y)
+    Y = encoder.transform(y, np.float64)
+    assert Y.dtype == bool and Y.shape == (len(y), encoder.n_outputs)
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, y)), y)
+    np.testing.assert_array_equal(encoder.classes_, np.unique(y))
+
+
+def test_multiclass_probabilities_follow_classes(rng):
+    y = rng.choice(["a", "b", "c"], 20)
+    encoder = ClassTarget().fit(y)
+    assert encoder.loss == "log_loss" and encoder.loss_params == {}
+    P = rng.dirichlet(np.ones(3), size=20)
+    np.testing.assert_array_equal(encoder.probabilities(P), P)
+    np.testing.assert_array_equal(encoder.inverse_transform(P),
+                                  encoder.classes_[P.argmax(axis=1)])
+
+
+def test_binary_probabilities_have_a_column_per_class():
+    encoder = ClassTarget().fit(np.array(["no", "yes", "no"]))
+    proba = encoder.probabilities(np.array([[0.2], [0.9]]))
+    np.testing.assert_allclose(proba, [[0.8, 0.2], [0.1, 0.9]])
+
+
+def test_continuous_target_has_no_loss_params():
+    assert ContinuousTarget().fit(np.zeros(3)).loss_params == {}
+
+
+# --- 0/1 indicator matrices: one-hot or multilabel ----------------------------------------
+
+
+def test_one_hot_rows_are_one_categorical_target(rng):
+    y = one_hot(rng.integers(0, 4, 30), 4)
+    encoder = ClassTarget().fit(y)
+    assert encoder.target_type == "one-hot"
+    assert encoder.loss == "log_loss" and encoder.loss_params == {}
+    assert get_loss(encoder.loss, **encoder.loss_params).link.name == "softmax"
+    assert encoder.n_outputs == 4
+    np.testing.assert_array_equal(encoder.classes_, np.arange(4))
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, y)), y)
+
+
+def test_one_hot_predictions_have_exactly_one_one_per_row(rng):
+    encoder = ClassTarget().fit(one_hot([0, 1, 2], 3))
+    P = rng.dirichlet(np.ones(3), size=50)
+    P[:5] = 1 / 3  # ties still give a single class
+    pred = encoder.inverse_transform(P)
+    assert pred.shape == (50, 3) and pred.dtype.kind == "i"
+    np.testing.assert_array_equal(pred.sum(axis=1), 1)
+    np.testing.assert_array_equal(pred.argmax(axis=1), P.argmax(axis=1))
+    np.testing.assert_array_equal(encoder.probabilities(P), P)
+
+
+def test_two_one_hot_columns_are_a_softmax_of_two():
+    encoder = ClassTarget().fit(np.array([[1, 0], [0, 1], [0, 1]]))
+    assert encoder.target_type == "one-hot" and encoder.n_outputs == 2
+
+
+def test_float_one_hot_is_one_hot():
+    y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    encoder = ClassTarget().fit(y)
+    assert encoder.target_type == "one-hot"
+    np.testing.assert_array_equal(encoder.inverse_transform(y), y)
+
+
+@pytest.mark.parametrize("y", [
+    np.array([[1, 1, 0], [0, 1, 0], [0, 0, 1]]),   # two labels in a row
+    np.array([[0, 0, 0], [0, 1, 0], [0, 0, 1]]),   # a row without labels
+], ids=["two-ones", "no-one"])
+def test_auto_keeps_other_indicators_multilabel(y):
+    encoder = ClassTarget().fit(y)
+    assert encoder.target_type == "multilabel-indicator"
+    assert encoder.loss == "binary_log_loss" and encoder.n_outputs == 3
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, y)), y)
+    P = np.array([[0.9, 0.6, 0.1]])
+    np.testing.assert_array_equal(encoder.inverse_transform(P), [[1, 1, 0]])
+    np.testing.assert_array_equal(encoder.probabilities(P), P)
+
+
+def test_multilabel_true_reads_one_hot_as_multilabel(rng):
+    y = one_hot(rng.integers(0, 3, 20), 3)
+    encoder = ClassTarget(multilabel=True).fit(y)
+    assert encoder.target_type == "multilabel-indicator"
+    assert encoder.loss == "binary_log_loss"
+
+
+def test_multilabel_false_accepts_one_hot(rng):
+    y = one_hot(rng.integers(0, 3, 20), 3)
+    assert ClassTarget(multilabel=False).fit(y).target_type == "one-hot"
+
+
+def test_multilabel_false_names_the_rows_that_are_not_one_hot():
+    y = one_hot([0, 1, 2, 0, 1], 3)
+    y[3] = [1, 1, 0]
+    y[4] = 0
+    with pytest.raises(ValueError, match=r"2 of its 5 rows.*row 3.*multilabel=True"):
+        ClassTarget(multilabel=False).fit(y)
+
+
+@pytest.mark.parametrize("multilabel", ["yes", None, 1])
+def test_multilabel_option_is_checked(multilabel):
+    with pytest.raises(ValueError, match="multilabel must be 'auto', True or False"):
+        ClassTarget(multilabel).fit(np.array([0, 1]))
+
+
+# --- later calls: warm_start (same classes) and partial_fit (known classes) ---------------
+
+
+def test_one_hot_model_refuses_rows_that_are_not_one_hot():
+    encoder = ClassTarget().fit(one_hot([0, 1, 2], 3))
+    encoder.check_labels(one_hot([2, 2], 3), same_classes=False)
+    with pytest.raises(ValueError, match=r"1 of the 2 rows.*row 1.*multilabel=True"):
+        encoder.check_labels(np.array([[0, 1, 0], [1, 0, 1]]), same_classes=False)
+
+
+def test_multilabel_model_takes_a_one_hot_batch():
+    encoder = ClassTarget().fit(np.array([[1, 1, 0], [0, 0, 1]]))
+    batch = one_hot([0, 2], 3)
+    encoder.check_labels(batch, same_classes=False)
+    assert encoder.target_type == "multilabel-indicator"
+    np.testing.assert_array_equal(encoder.transform(batch, np.float64), batch == 1)
+
+
+@pytest.mark.parametrize("y", [one_hot([0, 1], 2), np.array([0, 1, 1])])
+def test_indicator_model_refuses_another_number_of_columns(y):
+    encoder = ClassTarget().fit(one_hot([0, 1, 2], 3))
+    with pytest.raises(ValueError, match="label columns, the model was fitted with 3"):
+        encoder.check_labels(y, same_classes=False)
+
+
+def test_indicator_model_refuses_values_other_than_0_and_1():
+    encoder = ClassTarget().fit(np.array([[1, 1, 0], [0, 0, 1]]))
+    with pytest.raises(ValueError, match="0/1 indicator"):
+        encoder.check_labels(np.array([[2, 1, 0], [0, 0, 1]]), same_classes=False)
+
+
+def test_label_model_refuses_an_indicator_matrix():
+    encoder = ClassTarget().fit(np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="one column of class labels, y has 3 columns"):
+        encoder.check_labels(one_hot([0, 1], 3), same_classes=False)
+
+
+def test_partial_fit_refuses_unseen_classes():
+    encoder = ClassTarget().fit(np.array(["a", "b"]), classes=["a", "b", "c"])
+    encoder.check_labels(np.array(["c", "c"]), same_classes=False)
+    with pytest.raises(ValueError, match="classes not in `self.classes_`"):
+        encoder.check_labels(np.array(["a", "d"]), same_classes=False)
+
+
+def test_first_partial_fit_refuses_labels_outside_classes():
+    with pytest.raises(ValueError, match="classes not in `self.classes_`"):
+        ClassTarget().fit(np.array([0, 1, 5]), classes=[0, 1, 2])
+
+
+def test_warm_start_needs_the_same_classes():
+    encoder = ClassTarget().fit(np.array([0, 1, 2]))
+    encoder.check_labels(np.array([2, 1, 0, 0]), same_classes=True)
+    with pytest.raises(ValueError, match="same classes"):
+        encoder.check_labels(np.array([0, 1]), same_classes=True)
+
+
+def test_continuous_labels_are_refused():
+    encoder = ClassTarget().fit(np.array([0, 1]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        encoder.check_labels(np.array([0.5, 1.5]), same_classes=False)
