@@ -10,11 +10,15 @@ binary                  one                  binary log loss        logistic
 multiclass              one per class        log loss (one-hot)     softmax
 one-hot indicator       one per column       log loss               softmax
 multilabel indicator    one per label        binary log loss        logistic
+several label columns   one per class of     log loss, one softmax  softmax per
+(multiclass-multioutput) each column         per column             column
 ======================  ===================  =====================  ==============
 
 An encoder gives the loss as ``get_loss(encoder.loss, **encoder.loss_params)``
 and the size of the output layer as ``encoder.n_outputs``.
 """
+
+from numbers import Number
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
@@ -264,6 +268,224 @@ class ClassTarget:
         return np.hstack([1 - P, P])
 
 
+class MultiOutputClassTarget:
+    """Several columns of class labels (multiclass-multioutput), one softmax per column.
+
+    Column ``k`` of ``y`` gets a block of ``len(classes_[k])`` output neurons
+    with a softmax over them; the blocks stand side by side in the output
+    layer, and the loss is the log loss summed over the blocks. Labels of any
+    type, and a different type per column, are kept.
+
+    Attributes
+    ----------
+    classes_ : list of ndarray
+        The sorted labels of each column of ``y``.
+    target_type : str
+        ``"multiclass-multioutput"``.
+    """
+
+    target_type = "multiclass-multioutput"
+    loss = "log_loss"
+
+    def fit(self, y, classes=None):
+        """Learn each column's labels from ``y``, or from ``classes`` where given.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples, n_columns)
+            Class labels, one column per target.
+        classes : list of array-like, default=None
+            The labels of each column in the whole data set
+            (``partial_fit``), e.g. ``[np.unique(column) for column in y_all.T]``;
+            ``y`` may hold only some of them.
+
+        Returns
+        -------
+        self : MultiOutputClassTarget
+            The fitted encoder.
+        """
+        y = np.asarray(y)
+        if y.ndim != 2:
+            raise ValueError(f"A multi-output target is 2-D, one column per target; got "
+                             f"y of shape {y.shape}.")
+        _label_type(y)
+        if classes is None:
+            self.classes_ = [np.unique(column) for column in y.T]
+            return self
+        if not _is_per_column(classes, y.shape[1]):
+            raise ValueError(
+                f"classes must be a list of {y.shape[1]} arrays, the labels of each column "
+                "of y, e.g. [np.unique(column) for column in y_all.T]."
+            )
+        self.classes_ = [np.unique(np.asarray(labels)) for labels in classes]
+        self._check_known(y, same_classes=False)
+        return self
+
+    @property
+    def loss_params(self):
+        """Extra keyword arguments of ``get_loss``: the size of each softmax block."""
+        return {"groups": self._sizes}
+
+    @property
+    def n_outputs(self):
+        """Number of output neurons of the network: the classes of all columns."""
+        return sum(self._sizes)
+
+    @property
+    def _sizes(self):
+        return tuple(len(labels) for labels in self.classes_)
+
+    def check_labels(self, y, same_classes):
+        """Refuse a later ``y`` (``warm_start``, ``partial_fit``) this encoder cannot take.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples, n_columns)
+            The new labels.
+        same_classes : bool
+            Whether each column of ``y`` must hold exactly the labels of the
+            fit (``warm_start``) rather than any of them (``partial_fit``).
+
+        Raises
+        ------
+        ValueError
+            If ``y`` has another number of columns, or labels a column has not seen.
+        """
+        y = np.asarray(y)
+        n_columns = y.shape[1] if y.ndim == 2 else 1
+        if n_columns != len(self.classes_):
+            raise ValueError(
+                f"y has {n_columns} label column(s), the model was fitted with "
+                f"{len(self.classes_)}; use fit (not warm_start or partial_fit) to change them."
+            )
+        _label_type(y)
+        self._check_known(y, same_classes)
+
+    def _check_known(self, y, same_classes):
+        for k, (column, known) in enumerate(zip(y.T, self.classes_)):
+            labels = np.unique(column)
+            if same_classes and set(labels) != set(known):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the "
+                    f"previous call to fit. Column {k} had {known}, it has {labels} in `y`. "
+                    "Set warm_start=False to fit from scratch."
+                )
+            unknown = np.setdiff1d(labels, known)
+            if unknown.size:
+                raise ValueError(
+                    f"Column {k} of `y` has labels not in `classes_[{k}]`: {unknown}; "
+                    f"`classes_[{k}]` has {known}. Pass every label of every column to the "
+                    "first partial_fit call, classes=[np.unique(column) for column in y_all.T]."
+                )
+
+    def transform(self, y, dtype):
+        """The network's targets: one block of one-hot columns per column of ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples, n_columns)
+            Labels this encoder knows.
+        dtype : numpy dtype
+            The network's dtype (unused: the targets are booleans).
+
+        Returns
+        -------
+        Y : ndarray of shape (n_samples, n_outputs), dtype bool
+            The one-hot blocks of the columns, side by side.
+        """
+        y = np.asarray(y)
+        Y = np.zeros((len(y), self.n_outputs), dtype=bool)
+        rows = np.arange(len(y))
+        for start, column, known in zip(self._starts(), y.T, self.classes_):
+            Y[rows, start + np.searchsorted(known, column)] = True
+        return Y
+
+    def inverse_transform(self, P):
+        """Labels from network outputs: the likeliest class of each column.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_outputs)
+            The network's outputs, one probability block per column.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples, n_columns)
+            Of the labels' dtype where every column has the same, else object.
+        """
+        dtypes = {labels.dtype for labels in self.classes_}
+        y = np.empty((len(P), len(self.classes_)),
+                     dtype=dtypes.pop() if len(dtypes) == 1 else object)
+        for k, (known, block) in enumerate(zip(self.classes_, self.probabilities(P))):
+            y[:, k] = known[block.argmax(axis=1)]
+        return y
+
+    def probabilities(self, P):
+        """``predict_proba``'s layout, as ``MultiOutputClassifier``'s: one array per column.
+
+        Parameters
+        ----------
+        P : ndarray of shape (n_samples, n_outputs)
+            The network's outputs, one probability block per column.
+
+        Returns
+        -------
+        proba : list of ndarray of shape (n_samples, n_classes_k)
+            Column ``k``'s class probabilities, in ``classes_[k]`` order.
+        """
+        return np.split(P, self._starts()[1:], axis=1)
+
+    def _starts(self):
+        """Index of each column's first output neuron."""
+        return np.cumsum((0,) + self._sizes[:-1])
+
+
+def class_target(y, classes=None, multilabel="auto"):
+    """The fitted encoder for class labels ``y``: one column, indicator or several columns.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+        Class labels, a 0/1 indicator matrix, or several columns of labels.
+    classes : array-like, default=None
+        The classes of the whole data set (``partial_fit``): an array of
+        labels for a 1-D ``y``; for a 2-D ``y``, a list of one array per
+        column, which makes it multiclass-multioutput whatever the labels of
+        this batch.
+    multilabel : {"auto", True, False}, default="auto"
+        How a 0/1 indicator ``y`` is read; see :class:`ClassTarget`.
+
+    Returns
+    -------
+    encoder : ClassTarget or MultiOutputClassTarget
+        Fitted on ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([["cat", "small"], ["dog", "large"], ["bird", "small"]])
+    >>> encoder = class_target(y)
+    >>> encoder.n_outputs, encoder.loss, encoder.loss_params
+    (5, 'log_loss', {'groups': (3, 2)})
+    >>> class_target(np.eye(3)[[0, 2, 1]]).target_type
+    'one-hot'
+    """
+    if np.ndim(y) == 2 and (_is_per_column(classes, np.shape(y)[1])
+                            or _label_type(y) == "multiclass-multioutput"):
+        return MultiOutputClassTarget().fit(y, classes)
+    return ClassTarget(multilabel).fit(y, classes)
+
+
+def _is_per_column(classes, n_columns):
+    """Whether ``classes`` is one array of labels for each of ``n_columns`` columns."""
+    if classes is None or isinstance(classes, str):
+        return False
+    try:
+        return len(classes) == n_columns and all(np.ndim(labels) == 1 for labels in classes)
+    except TypeError:
+        return False
+
+
 def _classification_type(y):
     """``type_of_target(y)``, refusing what a classifier cannot learn with sklearn's words."""
     target_type = _label_type(y)
@@ -278,13 +500,40 @@ def _classification_type(y):
 
 def _label_type(y):
     """``type_of_target(y)``, refusing targets that are not class labels."""
-    target_type = type_of_target(y, input_name="y")
+    try:
+        target_type = type_of_target(y, input_name="y")
+    except TypeError:
+        # Raised where np.unique cannot sort labels of several types together.
+        if np.ndim(y) != 2:
+            raise
+        target_type = "unknown"
+    if target_type == "unknown" and np.ndim(y) == 2:
+        target_type = _mixed_columns_type(np.asarray(y))
     if target_type not in (*_CLASSIFICATION_TARGETS, "multiclass-multioutput"):
         raise ValueError(
             f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
             "which expects discrete classes on a regression target with continuous values."
         )
     return target_type
+
+
+def _mixed_columns_type(y):
+    """The type of an object ``y`` whose columns hold different types, e.g. numbers and strings.
+
+    ``type_of_target`` sorts all of ``y`` at once, which fails across types, and
+    calls an object array of numbers ``"unknown"``; here each column is typed
+    on its own.
+    """
+    types = set()
+    for column in y.T:
+        if all(isinstance(label, str) for label in column):
+            types.add(type_of_target(column, input_name="y"))
+        elif all(isinstance(label, Number) for label in column):
+            types.add(type_of_target(column.astype(float), input_name="y"))
+        else:
+            return "unknown"
+    other = types - {"binary", "multiclass"}
+    return other.pop() if other else "multiclass-multioutput"
 
 
 def _check_multilabel_option(multilabel):

@@ -1,9 +1,13 @@
 """Target encoders on their own: y to the network's targets and back."""
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.multioutput import MultiOutputClassifier
+from sklearn.utils import check_array
 
-from sk_ann._targets import ClassTarget, ContinuousTarget
+from sk_ann._targets import ClassTarget, ContinuousTarget, MultiOutputClassTarget, class_target
 from sk_ann.core.losses import get_loss
 
 
@@ -14,6 +18,24 @@ def perfect_outputs(encoder, y):
 
 def one_hot(codes, n_columns):
     return np.eye(n_columns, dtype=int)[codes]
+
+
+def as_validated(y):
+    """``y`` as the estimators get it from scikit-learn's validation."""
+    return check_array(y, dtype=None, ensure_2d=False)
+
+
+def per_column_model(y):
+    """scikit-learn's answer for several label columns: one classifier per column."""
+    return MultiOutputClassifier(DummyClassifier(strategy="stratified", random_state=0)).fit(
+        np.zeros((len(y), 1)), y)
+
+
+def animals(n, rng):
+    return pd.DataFrame({
+        "species": rng.choice(["cat", "dog", "bird"], n),
+        "size": rng.choice(["small", "large"], n),
+    })
 
 
 @pytest.fixture
@@ -196,3 +218,129 @@ def test_continuous_labels_are_refused():
     encoder = ClassTarget().fit(np.array([0, 1]))
     with pytest.raises(ValueError, match="Unknown label type"):
         encoder.check_labels(np.array([0.5, 1.5]), same_classes=False)
+
+
+# --- several columns of labels (multiclass-multioutput) -----------------------------------
+
+
+def test_string_columns_of_a_dataframe(rng):
+    y = as_validated(animals(40, rng))
+    encoder = class_target(y)
+    assert isinstance(encoder, MultiOutputClassTarget)
+    assert encoder.target_type == "multiclass-multioutput"
+    assert [list(labels) for labels in encoder.classes_] == [["bird", "cat", "dog"],
+                                                             ["large", "small"]]
+    assert encoder.loss == "log_loss" and encoder.loss_params == {"groups": (3, 2)}
+    assert encoder.n_outputs == 5
+    Y = encoder.transform(y, np.float64)
+    assert Y.dtype == bool and Y.shape == (40, 5)
+    np.testing.assert_array_equal(Y[:, :3].sum(axis=1), 1)
+    np.testing.assert_array_equal(Y[:, 3:].sum(axis=1), 1)
+    pred = encoder.inverse_transform(perfect_outputs(encoder, y))
+    assert pred.shape == (40, 2) and np.array_equal(pred, y)
+
+
+@pytest.mark.parametrize("make_y", [
+    lambda rng: rng.integers(0, 4, (30, 3)),
+    lambda rng: np.column_stack([rng.choice(["a", "bb"], 30), rng.choice(["x", "y", "zzz"], 30)]),
+    lambda rng: as_validated(animals(30, rng)),
+    lambda rng: np.column_stack([rng.integers(0, 3, 30), rng.integers(0, 2, 30)]).astype(float),
+], ids=["ints", "str", "dataframe", "floats"])
+def test_predictions_and_probabilities_look_like_multioutput_classifiers(make_y, rng):
+    y = make_y(rng)
+    encoder = class_target(y)
+    reference = per_column_model(y)
+    for labels, estimator in zip(encoder.classes_, reference.estimators_, strict=True):
+        np.testing.assert_array_equal(labels, estimator.classes_)
+    P = rng.dirichlet(np.ones(encoder.n_outputs), size=len(y))
+    pred = encoder.inverse_transform(P)
+    assert pred.dtype == reference.predict(np.zeros((len(y), 1))).dtype
+    assert pred.shape == y.shape
+    proba = encoder.probabilities(P)
+    expected = reference.predict_proba(np.zeros((len(y), 1)))
+    assert isinstance(proba, list)
+    assert [p.shape for p in proba] == [p.shape for p in expected]
+    for k, (labels, block) in enumerate(zip(encoder.classes_, proba)):
+        np.testing.assert_array_equal(pred[:, k], labels[block.argmax(axis=1)])
+    np.testing.assert_array_equal(np.hstack(proba), P)
+
+
+def test_binary_and_single_class_columns_are_softmax_blocks_too():
+    y = np.array([[0, 5, 7], [1, 5, 8], [2, 5, 7]])
+    encoder = class_target(y)
+    assert encoder.loss_params == {"groups": (3, 1, 2)}
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, y)), y)
+
+
+def test_columns_of_numbers_and_strings_keep_their_types(rng):
+    df = pd.DataFrame({"legs": rng.choice([2, 4], 20), "species": rng.choice(["a", "b"], 20)})
+    y = as_validated(df)
+    encoder = class_target(y)
+    assert encoder.loss_params == {"groups": (2, 2)}
+    pred = encoder.inverse_transform(perfect_outputs(encoder, y))
+    assert pred.dtype == object and np.array_equal(pred, y)
+    assert isinstance(pred[0, 0], int) and isinstance(pred[0, 1], str)
+
+
+def test_zero_one_columns_stay_an_indicator():
+    encoder = class_target(np.array([[1, 0], [1, 1], [0, 0]]))
+    assert isinstance(encoder, ClassTarget)
+    assert encoder.target_type == "multilabel-indicator"
+
+
+def test_one_column_and_indicators_go_to_class_target(rng):
+    assert class_target(np.array(["a", "b", "c"]), classes=["a", "b", "c"]).n_outputs == 3
+    assert class_target(one_hot([0, 1, 2], 3)).target_type == "one-hot"
+    assert class_target(one_hot([0, 1, 2], 3), multilabel=True).target_type == (
+        "multilabel-indicator")
+
+
+def test_continuous_columns_are_refused():
+    with pytest.raises(ValueError, match="Unknown label type"):
+        class_target(np.array([[0.5, 1], [1.5, 2]]))
+
+
+def test_partial_fit_classes_per_column(rng):
+    batch = np.array([[0, 1], [1, 1]])   # 0/1 in this batch, more classes in the data set
+    encoder = class_target(batch, classes=[[0, 1, 2], np.array([1, 2, 3])])
+    assert isinstance(encoder, MultiOutputClassTarget)
+    assert encoder.loss_params == {"groups": (3, 3)}
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, batch)), batch)
+    later = np.array([[2, 3], [0, 2]])
+    encoder.check_labels(later, same_classes=False)
+    assert np.array_equal(encoder.inverse_transform(perfect_outputs(encoder, later)), later)
+
+
+def test_partial_fit_needs_classes_per_column():
+    y = np.array([[0, 1], [2, 3]])
+    with pytest.raises(ValueError, match=r"list of 2 arrays, the labels of each column"):
+        class_target(y, classes=np.unique(y))
+
+
+def test_first_partial_fit_refuses_labels_outside_the_column_classes():
+    with pytest.raises(ValueError, match=r"Column 1 of `y` has labels not in `classes_\[1\]`"):
+        class_target(np.array([[0, 1], [2, 9]]), classes=[[0, 1, 2], [1, 2]])
+
+
+def test_later_labels_must_be_known_per_column(rng):
+    encoder = class_target(as_validated(animals(30, rng)))
+    encoder.check_labels(np.array([["dog", "small"]], dtype=object), same_classes=False)
+    with pytest.raises(ValueError, match=r"Column 0 .*\['fish'\]"):
+        encoder.check_labels(np.array([["fish", "small"]], dtype=object), same_classes=False)
+
+
+@pytest.mark.parametrize("y", [np.array([["cat"], ["dog"]]), np.array(["cat", "dog"]),
+                               np.array([["cat", "small", "x"]])])
+def test_later_y_must_have_the_same_columns(y, rng):
+    encoder = class_target(as_validated(animals(30, rng)))
+    with pytest.raises(ValueError, match="label column\\(s\\), the model was fitted with 2"):
+        encoder.check_labels(y, same_classes=False)
+
+
+def test_warm_start_needs_the_same_classes_in_every_column(rng):
+    y = as_validated(animals(30, rng))
+    encoder = class_target(y)
+    encoder.check_labels(y[::-1], same_classes=True)
+    y_without_birds = y[y[:, 0] != "bird"]
+    with pytest.raises(ValueError, match="same classes.*Column 0"):
+        encoder.check_labels(y_without_birds, same_classes=True)
