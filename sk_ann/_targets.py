@@ -18,9 +18,11 @@ An encoder gives the loss as ``get_loss(encoder.loss, **encoder.loss_params)``
 and the size of the output layer as ``encoder.n_outputs``.
 """
 
+from collections.abc import Mapping
 from numbers import Number
 
 import numpy as np
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 
 
@@ -474,6 +476,115 @@ def class_target(y, classes=None, multilabel="auto"):
                             or _label_type(y) == "multiclass-multioutput"):
         return MultiOutputClassTarget().fit(y, classes)
     return ClassTarget(multilabel).fit(y, classes)
+
+
+def class_sample_weight(class_weight, y, encoder):
+    """Per-sample weights that weigh each class as ``class_weight`` says.
+
+    The weight of a sample is the product, over the label columns of ``y``, of
+    the weight of its class in that column, as in scikit-learn's
+    ``compute_sample_weight``. A class missing from ``class_weight`` weighs 1.
+
+    Parameters
+    ----------
+    class_weight : dict, list, "balanced" or None
+        For one column of labels and for one-hot ``y``, a dict
+        ``{class: weight}`` (for one-hot ``y`` the classes are the column
+        indices). For a multilabel ``y`` or several label columns, a list of
+        one dict per column (the labels of a multilabel column are 0 and 1);
+        an entry of the list may also be ``"balanced"``. ``"balanced"`` weighs
+        each class of each column inversely to its frequency in ``y``:
+        ``n_samples / (n_classes * count)``.
+    y : ndarray of shape (n_samples,) or (n_samples, n_columns)
+        Labels that ``encoder`` knows.
+    encoder : ClassTarget or MultiOutputClassTarget
+        The fitted encoder of the labels.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,) or None
+        The weights (float64), or None where ``class_weight`` is None.
+
+    Raises
+    ------
+    ValueError
+        If ``class_weight`` has the wrong form for ``y``, names labels that are
+        not classes, or gives a negative or non-finite weight.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array(["cat", "dog", "dog", "dog"])
+    >>> encoder = class_target(y)
+    >>> class_sample_weight({"cat": 3.0}, y, encoder)
+    array([3., 1., 1., 1.])
+    >>> class_sample_weight("balanced", y, encoder)
+    array([2.        , 0.66666667, 0.66666667, 0.66666667])
+    """
+    if class_weight is None:
+        return None
+    columns = _label_columns(y, encoder)
+    single = encoder.target_type in ("binary", "multiclass", "one-hot")
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValueError(
+                f"class_weight must be None, 'balanced', a dict or a list of dicts, got "
+                f"{class_weight!r}."
+            )
+        specs = ["balanced"] * len(columns)
+    elif single:
+        if not isinstance(class_weight, Mapping):
+            what = "one-hot y" if encoder.target_type == "one-hot" else "one column of labels"
+            raise ValueError(
+                f"For {what}, class_weight must be 'balanced' or a dict {{class: weight}}, "
+                f"got {class_weight!r}."
+            )
+        specs = [class_weight]
+    else:
+        if not isinstance(class_weight, (list, tuple)) or len(class_weight) != len(columns):
+            raise ValueError(
+                f"y has {len(columns)} label columns ({encoder.target_type}): class_weight "
+                f"must be 'balanced' or a list of {len(columns)} dicts, one {{label: weight}} "
+                f"per column; got {class_weight!r}."
+            )
+        specs = class_weight
+    weight = np.ones(len(columns[0][0]))
+    for k, (spec, (labels, classes)) in enumerate(zip(specs, columns)):
+        where = "" if single else f" of column {k}"
+        weight *= _column_weights(spec, labels, classes, where)
+    return weight
+
+
+def _label_columns(y, encoder):
+    """``(labels, classes)`` of each label column of ``y`` a class weight applies to."""
+    if encoder.target_type == "multiclass-multioutput":
+        return list(zip(np.asarray(y).T, encoder.classes_))
+    if encoder.target_type == "multilabel-indicator":
+        return [(column, np.array([0, 1]))
+                for column in encoder.transform(y, None).T.astype(int)]
+    if encoder.target_type == "one-hot":
+        return [(encoder.transform(y, None).argmax(axis=1), encoder.classes_)]
+    return [(np.asarray(y), encoder.classes_)]
+
+
+def _column_weights(spec, labels, classes, where):
+    """The weight of each sample's class in one label column."""
+    if isinstance(spec, str) and spec == "balanced":
+        return compute_sample_weight("balanced", labels)
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"class_weight{where} must be 'balanced' or a dict {{label: weight}}, "
+                         f"got {spec!r}.")
+    known = classes.tolist()
+    unknown = [label for label in spec if label not in known]
+    if unknown:
+        raise ValueError(
+            f"class_weight{where} has labels that are not classes{where}: {unknown}; the "
+            f"classes{where} are {known}."
+        )
+    per_class = np.array([spec.get(label, 1.0) for label in known], dtype=float)
+    if not (np.isfinite(per_class) & (per_class >= 0)).all():
+        raise ValueError(f"class_weight{where} must give finite weights >= 0, got {spec!r}.")
+    return per_class[np.searchsorted(classes, labels)]
 
 
 def _is_per_column(classes, n_columns):

@@ -5,9 +5,17 @@ import pandas as pd
 import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.multioutput import MultiOutputClassifier
+from sklearn.datasets import make_multilabel_classification
 from sklearn.utils import check_array
+from sklearn.utils.class_weight import compute_sample_weight
 
-from sk_ann._targets import ClassTarget, ContinuousTarget, MultiOutputClassTarget, class_target
+from sk_ann._targets import (
+    ClassTarget,
+    ContinuousTarget,
+    MultiOutputClassTarget,
+    class_sample_weight,
+    class_target,
+)
 from sk_ann.core.losses import get_loss
 
 
@@ -344,3 +352,112 @@ def test_warm_start_needs_the_same_classes_in_every_column(rng):
     y_without_birds = y[y[:, 0] != "bird"]
     with pytest.raises(ValueError, match="same classes.*Column 0"):
         encoder.check_labels(y_without_birds, same_classes=True)
+
+
+# --- class weights ------------------------------------------------------------------------
+
+
+def total_weight_per_class(weight, labels):
+    return [weight[labels == label].sum() for label in np.unique(labels)]
+
+
+def test_no_class_weight_is_no_sample_weight():
+    y = np.array([0, 1, 1])
+    assert class_sample_weight(None, y, class_target(y)) is None
+
+
+def test_dict_weighs_the_named_classes(rng):
+    y = rng.choice(["a", "b", "c"], 50)
+    class_weight = {"a": 3.0, "c": 0.5}
+    weight = class_sample_weight(class_weight, y, class_target(y))
+    assert weight.dtype == np.float64 and weight.shape == (50,)
+    np.testing.assert_allclose(weight, compute_sample_weight(class_weight, y))
+    np.testing.assert_allclose(weight[y == "b"], 1.0)
+
+
+def test_dict_may_name_classes_missing_from_a_batch():
+    encoder = class_target(np.array([0, 1]), classes=[0, 1, 2])
+    batch = np.array([0, 1, 1])
+    weight = class_sample_weight({0: 2.0, 2: 5.0}, batch, encoder)
+    np.testing.assert_allclose(weight, [2.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("y", [
+    np.array([0] * 30 + [1] * 5),
+    np.array(["x"] * 20 + ["y"] * 7 + ["z"] * 3),
+], ids=["binary", "multiclass"])
+def test_balanced_gives_every_class_the_same_total_weight(y):
+    weight = class_sample_weight("balanced", y, class_target(y))
+    totals = total_weight_per_class(weight, y)
+    np.testing.assert_allclose(totals, totals[0])
+    np.testing.assert_allclose(weight.sum(), len(y))
+    np.testing.assert_allclose(weight, compute_sample_weight("balanced", y))
+
+
+def test_unknown_class_is_named_with_the_known_ones():
+    y = np.array(["cat", "dog", "dog"])
+    with pytest.raises(ValueError, match=r"not classes: \['cow'\]; the classes are \['cat', 'dog'\]"):
+        class_sample_weight({"cat": 2.0, "cow": 3.0}, y, class_target(y))
+
+
+def test_one_hot_class_weight_is_keyed_by_column(rng):
+    codes = np.array([0] * 12 + [1] * 6 + [2] * 2)
+    y = one_hot(codes, 3)
+    encoder = class_target(y)
+    weight = class_sample_weight({2: 4.0, 0: 0.5}, y, encoder)
+    np.testing.assert_allclose(weight, compute_sample_weight({2: 4.0, 0: 0.5}, codes))
+    balanced = class_sample_weight("balanced", y, encoder)
+    totals = total_weight_per_class(balanced, codes)
+    np.testing.assert_allclose(totals, totals[0])
+    with pytest.raises(ValueError, match="one-hot y, class_weight must be 'balanced' or a dict"):
+        class_sample_weight([{0: 1.0}, {0: 1.0}, {0: 1.0}], y, encoder)
+    with pytest.raises(ValueError, match=r"not classes: \[3\]"):
+        class_sample_weight({3: 2.0}, y, encoder)
+
+
+def test_multilabel_weights_multiply_over_columns():
+    _, y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    encoder = class_target(y)
+    assert encoder.target_type == "multilabel-indicator"
+    class_weight = [{1: 4.0}, {0: 0.5, 1: 2.0}, {}]
+    np.testing.assert_allclose(class_sample_weight(class_weight, y, encoder),
+                               compute_sample_weight(class_weight, y))
+    np.testing.assert_allclose(class_sample_weight("balanced", y, encoder),
+                               compute_sample_weight("balanced", y))
+    with pytest.raises(ValueError, match=r"class_weight of column 1 has labels that are not"):
+        class_sample_weight([{}, {2: 1.0}, {}], y, encoder)
+
+
+def test_multioutput_weights_multiply_over_columns(rng):
+    y = as_validated(animals(50, rng))
+    encoder = class_target(y)
+    class_weight = [{"bird": 3.0, "dog": 0.5}, {"large": 2.0}]
+    np.testing.assert_allclose(class_sample_weight(class_weight, y, encoder),
+                               compute_sample_weight(class_weight, y))
+    np.testing.assert_allclose(class_sample_weight("balanced", y, encoder),
+                               compute_sample_weight("balanced", y))
+    mixed = class_sample_weight(["balanced", {"large": 2.0}], y, encoder)
+    np.testing.assert_allclose(
+        mixed, compute_sample_weight("balanced", y[:, 0]) * np.where(y[:, 1] == "large", 2, 1))
+    with pytest.raises(ValueError, match=r"column 0.*\['fish'\].*\['bird', 'cat', 'dog'\]"):
+        class_sample_weight([{"fish": 2.0}, {}], y, encoder)
+
+
+@pytest.mark.parametrize("class_weight", [[{}], [{}, {}, {}], {"cat": 2.0}, "balanced_subsample"])
+def test_class_weight_must_fit_the_columns(class_weight, rng):
+    y = as_validated(animals(10, rng))
+    with pytest.raises(ValueError, match="class_weight must be"):
+        class_sample_weight(class_weight, y, class_target(y))
+
+
+def test_a_list_is_refused_for_one_column():
+    y = np.array([0, 1, 1])
+    with pytest.raises(ValueError, match=r"one column of labels, class_weight must be"):
+        class_sample_weight([{0: 2.0}], y, class_target(y))
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf])
+def test_class_weights_must_be_finite_and_not_negative(bad):
+    y = np.array([0, 1, 1])
+    with pytest.raises(ValueError, match="finite weights >= 0"):
+        class_sample_weight({1: bad}, y, class_target(y))
