@@ -10,8 +10,8 @@ binary                  one                  binary log loss        logistic
 multiclass              one per class        log loss (one-hot)     softmax
 one-hot indicator       one per column       log loss               softmax
 multilabel indicator    one per label        binary log loss        logistic
-several label columns   one per class of     log loss, one softmax  softmax per
-(multiclass-multioutput) each column         per column             column
+multiclass-multioutput  one per class of     log loss summed over   softmax per
+                        each column          the columns            column
 ======================  ===================  =====================  ==============
 
 An encoder gives the loss as ``get_loss(encoder.loss, **encoder.loss_params)``
@@ -180,7 +180,8 @@ class ClassTarget:
         if y.ndim != 2 or y.shape[1] != len(self.classes_):
             raise ValueError(
                 f"y has {y.shape[1] if y.ndim == 2 else 1} label columns, the model was fitted "
-                f"with {len(self.classes_)}; use fit (not warm_start or partial_fit) to change them."
+                f"with {len(self.classes_)}; use fit (not warm_start or partial_fit) to change "
+                "them."
             )
         if target_type != "multilabel-indicator":
             raise ValueError(

@@ -396,7 +396,8 @@ def test_balanced_gives_every_class_the_same_total_weight(y):
 
 def test_unknown_class_is_named_with_the_known_ones():
     y = np.array(["cat", "dog", "dog"])
-    with pytest.raises(ValueError, match=r"not classes: \['cow'\]; the classes are \['cat', 'dog'\]"):
+    message = r"not classes: \['cow'\]; the classes are \['cat', 'dog'\]"
+    with pytest.raises(ValueError, match=message):
         class_sample_weight({"cat": 2.0, "cow": 3.0}, y, class_target(y))
 
 
