@@ -191,8 +191,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
         # A fit is a transaction: the estimator changes only if the whole fit succeeds.
         before = dict(vars(self))
         try:
-            self._fit_transaction(X, y, sample_weight, incremental, first_pass, classes,
-                                  validation)
+            # Callbacks are torn down before a rollback, which would drop their context.
+            self._with_callback_teardown(self._fit_transaction, X, y, sample_weight,
+                                         incremental, first_pass, classes, validation)
         except BaseException:
             vars(self).clear()
             vars(self).update(before)
@@ -240,8 +241,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
             self._update_dropout(network)
         # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
         unchanged = "" if first_pass else " The model fitted before this call is unchanged."
-        max_epochs = 1 if incremental else self.max_iter
-        with self._callback_session(X, y, max_epochs) as callbacks:
+        with self._callback_session(X, y, sample_weight, encoder, network, state,
+                                    incremental=incremental) as callbacks:
             if self.solver == "lbfgs":
                 self._run_lbfgs(network, loss, X, Y, sample_weight, state, unchanged)
             else:
