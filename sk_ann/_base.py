@@ -231,7 +231,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         if validation is not None:
             validation = self._validation_set(encoder, *validation, dtype)
         rng = check_random_state(self.random_state)
-        loss = get_loss(encoder.loss)
+        loss = self._loss(encoder)
         if first_pass:
             network = self._new_network(X.shape[1], Y.shape[1], loss, dtype, rng)
             state = training.TrainingState()
@@ -255,6 +255,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
         self._commit(encoder, network, state)
 
+    def _loss(self, encoder):
+        return get_loss(encoder.loss, **encoder.loss_params)
+
     def _check_same_network(self, n_outputs):
         """warm_start and partial_fit go on training the fitted network: refuse changes."""
         net = self.network_
@@ -266,6 +269,11 @@ class BaseANN(CallbackSupport, BaseEstimator):
         if fitted != self._per_hidden_layer("activation", self.activation):
             was = fitted[0] if len(set(fitted)) == 1 else fitted
             changes.append(f"activation {was!r} -> {self.activation!r}")
+        fitted = [layer.norm is not None for layer in net.layers[:-1]]
+        wanted = [bool(flag) for flag in
+                  self._per_hidden_layer("batch_norm", self._option("batch_norm", False))]
+        if fitted != wanted:
+            changes.append(f"batch_norm {fitted} -> {wanted}")
         if n_outputs != net.layer_sizes[-1]:
             changes.append(f"{net.layer_sizes[-1]} outputs -> {n_outputs}")
         if changes:
@@ -292,7 +300,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         activations = self._per_hidden_layer("activation", self.activation)
         dropout = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
-        network = Network(sizes, activations, loss.link.name, dtype, dropout=dropout)
+        batch_norm = self._per_hidden_layer("batch_norm", self._option("batch_norm", False))
+        network = Network(sizes, activations, loss.link, dtype, dropout=dropout,
+                          batch_norm=batch_norm)
         # As scikit-learn's MLP, the output layer is initialised like the hidden
         # layers (like the last one when they differ).
         if activations:
@@ -357,7 +367,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
             state.optimizer, state.schedule = self._new_optimizer(network)
         score = validation_loss = None
         if validation is None and self.early_stopping:
-            train, validation = self._split_validation(X, Y, y, sample_weight, rng)
+            train, validation = self._split_validation(X, Y, y, sample_weight, rng, encoder)
             X, Y, sample_weight = train
         if validation is not None:
             score, validation_loss = self._validation_monitor(network, loss, encoder, validation)
@@ -418,13 +428,13 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
         return max(1, min(self.batch_size, n_samples))
 
-    def _split_validation(self, X, Y, y, sample_weight, rng):
+    def _split_validation(self, X, Y, y, sample_weight, rng, encoder):
         """Hold out ``validation_fraction`` of the data (stratified for classes).
 
         Returns ``(X, Y, sample_weight)`` to train on and ``(X, y, Y,
         sample_weight)`` held out; the sample weights stay with their rows.
         """
-        stratify = self._stratify(y)
+        stratify = self._stratify(y, encoder)
         train, val = train_test_split(
             np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng,
             stratify=stratify,
@@ -494,7 +504,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
         return score, validation_loss
 
-    def _stratify(self, y):
+    def _stratify(self, y, encoder):
         return None
 
     def _commit(self, encoder, network, state):

@@ -3,13 +3,13 @@
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
-from ._targets import ClassTarget
+from ._targets import class_sample_weight, class_target
 from ._validation import is_bool
 
 
@@ -29,13 +29,22 @@ def _is_multilabel_option(value):
 _is_multilabel_option.description = "'auto', True or False"
 
 
+def _accuracy(y_true, y_pred, sample_weight=None):
+    """``accuracy_score``, and for several label columns the share of rows right in every
+    column, as ``MultiOutputClassifier.score``."""
+    y_true = np.asarray(y_true)
+    if y_true.ndim == 2 and type_of_target(y_true) == "multiclass-multioutput":
+        return float(np.average(np.all(y_true == y_pred, axis=1), weights=sample_weight))
+    return accuracy_score(y_true, y_pred, sample_weight=sample_weight)
+
+
 class ANNClassifier(ClassifierMixin, BaseANN):
     _parameter_constraints = {
         **BaseANN._parameter_constraints,
         "class_weight": _is_class_weight,
         "multilabel": _is_multilabel_option,
     }
-    _score_function = staticmethod(accuracy_score)
+    _score_function = staticmethod(_accuracy)
 
     def __init__(
         self,
@@ -170,14 +179,15 @@ class ANNClassifier(ClassifierMixin, BaseANN):
             The updated estimator.
         """
         fitted = hasattr(self, "network_")
-        if classes is None and not fitted and not _is_multilabel(y):
+        if classes is None and not fitted and not _is_indicator(y):
             raise ValueError(
                 "classes must be passed on the first call to partial_fit, e.g. "
-                "classes=np.unique(y_all) with every label of the whole data set."
+                "classes=np.unique(y_all) with every label of the whole data set (for "
+                "several label columns, a list of one such array per column)."
             )
         if classes is not None and fitted and not _same_classes(classes, self.classes_):
             raise ValueError(
-                f"`classes={np.asarray(classes)!r}` is not the same as on last call to "
+                f"`classes={classes!r}` is not the same as on last call to "
                 f"partial_fit, was: {self.classes_!r}. Pass the same classes on every call."
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
@@ -186,7 +196,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         return {}
 
     def _new_target_encoder(self, y, classes):
-        return ClassTarget().fit(y, classes)
+        return class_target(y, classes, multilabel=self.multilabel)
 
     def _check_target_compatible(self, encoder, y, incremental):
         encoder.check_labels(y, same_classes=not incremental)
@@ -201,20 +211,44 @@ class ANNClassifier(ClassifierMixin, BaseANN):
                 "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
                 "y=y_all)))."
             )
-        weights = compute_sample_weight(self.class_weight, y).astype(dtype, copy=False)
+        weights = class_sample_weight(self.class_weight, y, encoder).astype(dtype, copy=False)
         return weights if sample_weight is None else sample_weight * weights
 
     def _commit(self, encoder, network, state):
         super()._commit(encoder, network, state)
         self.classes_ = encoder.classes_
 
-    def _stratify(self, y):
+    def _stratify(self, y, encoder):
+        if encoder.target_type == "one-hot":
+            y = y.argmax(axis=1)
         if y.ndim != 1:
             return None
         _, counts = np.unique(y, return_counts=True)
         # Stratifying needs two samples of every class; a class with fewer is
         # left to chance rather than refused.
         return y if len(counts) > 1 and counts.min() >= 2 else None
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against ``y``.
+
+        For several label columns, the share of samples whose every column is
+        right, as ``sklearn.multioutput.MultiOutputClassifier`` scores.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        score : float
+            The accuracy.
+        """
+        return _accuracy(y, self.predict(X), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict class labels for ``X``.
@@ -264,6 +298,8 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         """
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
+            if isinstance(proba, list):
+                return [np.log(p) for p in proba]
             return np.log(proba, out=proba)
 
     def __sklearn_tags__(self):
@@ -272,11 +308,20 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         return tags
 
 
-def _is_multilabel(y):
-    return np.ndim(y) == 2 and np.shape(y)[1] > 1
+def _is_indicator(y):
+    """Whether ``y`` is a 0/1 indicator matrix, whose classes are its columns."""
+    if np.ndim(y) != 2 or np.shape(y)[1] < 2:
+        return False
+    try:
+        return type_of_target(y) == "multilabel-indicator"
+    except ValueError:
+        return False
 
 
 def _same_classes(a, b):
+    if isinstance(b, list):
+        return (isinstance(a, (list, tuple)) and len(a) == len(b)
+                and all(_same_classes(x, y) for x, y in zip(a, b)))
     a = np.asarray(a)
     return a.shape == b.shape and bool(np.all(np.sort(a) == b))
 

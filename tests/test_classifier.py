@@ -71,12 +71,6 @@ def test_single_class_is_accepted_like_mlp(iris):
     np.testing.assert_array_equal(clf.predict_proba(X[:5]), np.ones((5, 1)))
 
 
-def test_multiclass_multioutput_gets_a_clear_error(iris):
-    X, y = iris
-    with pytest.raises(ValueError, match="multiclass-multioutput"):
-        fast().fit(X, np.column_stack([y, y[::-1]]))
-
-
 def test_continuous_target_is_refused(iris):
     X, _ = iris
     with pytest.raises(ValueError, match="Unknown label type"):

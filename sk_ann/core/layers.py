@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import ACTIVATIONS, OUTPUT_LINKS
+from .activations import ACTIVATIONS, OUTPUT_LINKS, Activation
 from .normalization import BatchNorm
 
 
@@ -29,7 +29,12 @@ class Dense:
 
     def __init__(self, n_in, n_out, activation="relu", dropout=0.0, batch_norm=False):
         known = {**ACTIVATIONS, **OUTPUT_LINKS}
-        if activation not in known:
+        if isinstance(activation, Activation):
+            # A configured instance, e.g. a softmax over blocks of columns.
+            f, activation = activation, activation.name
+        elif activation in known:
+            f = known[activation]()
+        else:
             raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
         dropout = float(dropout)
         if not 0.0 <= dropout < 1.0:
@@ -41,7 +46,7 @@ class Dense:
         self.dropout = dropout
         #: The layer's ``BatchNorm`` between ``X @ W + b`` and the activation, or None.
         self.norm = BatchNorm(self.n_out) if batch_norm else None
-        self._f = known[activation]()
+        self._f = f
         self._work = None
 
     @property

@@ -26,9 +26,10 @@ class Network:
         entry is the output layer.
     hidden_activation : str or sequence of str
         Activation of the hidden layers: one name for all, or one per layer.
-    output_activation : str
+    output_activation : str or Activation
         The output link applied by ``predict`` and ``layer_outputs``
-        (``"identity"``, ``"logistic"``, ``"softmax"`` or ``"exp"``).
+        (``"identity"``, ``"logistic"``, ``"softmax"`` or ``"exp"``), or a
+        configured instance such as a loss's ``link``.
     dtype : numpy dtype
         Dtype of the parameters and of every computation.
     dropout : float or sequence of float, default=0.0
@@ -196,6 +197,7 @@ class Network:
         return {
             "layer_sizes": self.layer_sizes,
             "activations": [layer.activation for layer in self.layers],
+            "output_link": self.layers[-1]._f,
             "dropout": [layer.dropout for layer in self.layers[:-1]],
             "batch_norm": [layer.norm is not None for layer in self.layers[:-1]],
             "params": self.params,
@@ -204,7 +206,8 @@ class Network:
 
     def __setstate__(self, state):
         self.__init__(
-            state["layer_sizes"], state["activations"][:-1], state["activations"][-1],
+            state["layer_sizes"], state["activations"][:-1],
+            state.get("output_link", state["activations"][-1]),
             state["params"].dtype, state.get("dropout", 0.0), state.get("batch_norm", False),
         )
         self.params[...] = state["params"]
