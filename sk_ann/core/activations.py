@@ -95,8 +95,7 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    r""":math:`f(z) = z` for :math:`z > 0`, :math:`0.01\,z` otherwise; :math:`f'(z) = 1` or
-    :math:`0.01`."""
+    r"""Leaky ReLU: :math:`f(z) = \max(z, 0.01\,z)`; :math:`f'(z)` is 1 for z > 0, else 0.01."""
 
     name = "leaky_relu"
     negative_slope = 0.01
@@ -112,10 +111,10 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
-    r""":math:`f(z) = z` for :math:`z > 0`, :math:`e^z - 1` otherwise;
-    :math:`f'(z) = 1` or :math:`e^z = f(z) + 1`.
+    r"""Exponential linear unit: :math:`z` for :math:`z > 0`, :math:`e^z - 1` otherwise.
 
-    .. math:: f(z) = \max(z, 0) + (e^{\min(z, 0)} - 1)
+    .. math:: f(z) = \max(z, 0) + (e^{\min(z, 0)} - 1), \qquad
+              f'(z) = 1 \;(z > 0), \quad e^z = f(z) + 1 \;(z \le 0)
     """
 
     name = "elu"
@@ -178,13 +177,13 @@ class GELU(Activation):
         return np.multiply(Z, ndtr(Z), out=out)
 
     def backward(self, Z, A, dA, out=None):
-        density = Z * Z
-        density *= -0.5
-        np.exp(density, out=density)
-        density *= Z
-        density *= 1.0 / math.sqrt(2.0 * math.pi)
-        density += ndtr(Z)
-        return np.multiply(dA, density, out=out)
+        slope = Z * Z
+        slope *= -0.5
+        np.exp(slope, out=slope)
+        slope *= Z
+        slope *= 1.0 / math.sqrt(2.0 * math.pi)  # now z * phi(z)
+        slope += ndtr(Z)
+        return np.multiply(dA, slope, out=out)
 
 
 class Softplus(Activation):

@@ -14,15 +14,15 @@ numbers an ``MLPClassifier`` with that seed starts from.
 The other schemes draw the weights only, with the variance their names give,
 and start every bias at zero:
 
-============== =========================================== =========================
-scheme         weight variance                             distribution
-============== =========================================== =========================
-glorot_normal  :math:`2 / (n_{in} + n_{out})`               normal
-he_uniform     :math:`2 / n_{in}`                           uniform in :math:`\\pm\\sqrt{6 / n_{in}}`
-he_normal      :math:`2 / n_{in}`                           normal
-lecun_uniform  :math:`1 / n_{in}`                           uniform in :math:`\\pm\\sqrt{3 / n_{in}}`
-lecun_normal   :math:`1 / n_{in}`                           normal
-============== =========================================== =========================
+============== ================================ ==========================================
+scheme         weight variance                  distribution
+============== ================================ ==========================================
+glorot_normal  :math:`2 / (n_{in} + n_{out})`   normal
+he_uniform     :math:`2 / n_{in}`               uniform in :math:`\\pm\\sqrt{6 / n_{in}}`
+he_normal      :math:`2 / n_{in}`               normal
+lecun_uniform  :math:`1 / n_{in}`               uniform in :math:`\\pm\\sqrt{3 / n_{in}}`
+lecun_normal   :math:`1 / n_{in}`               normal
+============== ================================ ==========================================
 
 He et al. (2015) keep the variance of ReLU-like activations from layer to
 layer; LeCun's scale is the one SELU's self-normalisation assumes.
