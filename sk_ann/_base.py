@@ -34,7 +34,7 @@ from ._validation import (
     validate_params,
 )
 from .core import training
-from .core.initializers import INITIALIZERS, glorot_uniform
+from .core.initializers import INITIALIZERS, default_initializer
 from .core.losses import get_loss
 from .core.network import Network
 from .core.optimizers import SGD, Adam, AdamW, RMSprop
@@ -310,7 +310,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
         else:
             last = self.activation if isinstance(self.activation, str) else "identity"
         scale_of = activations + [last]
-        return network.initialize(rng, glorot_uniform, activation=scale_of)
+        scheme = self._option("weight_init", "auto")
+        if scheme == "auto":
+            initializers = [INITIALIZERS[default_initializer(name)] for name in scale_of]
+        else:
+            initializers = [INITIALIZERS[scheme]] * len(scale_of)
+        return network.initialize(rng, initializers, activation=scale_of)
 
     def _update_dropout(self, network):
         """warm_start and partial_fit may change the dropout rates, which hold no weights."""

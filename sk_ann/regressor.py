@@ -11,6 +11,7 @@ from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
 from ._validation import Interval, OneOf
+from .core.losses import get_loss
 
 
 class ANNRegressor(RegressorMixin, BaseANN):
@@ -155,6 +156,11 @@ class ANNRegressor(RegressorMixin, BaseANN):
 
     def _new_target_encoder(self, y, classes):
         return ContinuousTarget(self.loss).fit(y)
+
+    def _loss(self, encoder):
+        if encoder.loss == "huber":
+            return get_loss("huber", delta=self.huber_delta)
+        return super()._loss(encoder)
 
     def _check_target_compatible(self, encoder, y, incremental):
         if encoder.loss != self.loss:

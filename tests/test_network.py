@@ -26,7 +26,7 @@ def _targets(name, n_samples, n_outputs, rng):
         return rng.integers(0, 2, (n_samples, n_outputs)).astype(float)
     if name == "poisson":
         return rng.poisson(1.5, (n_samples, n_outputs)).astype(float)
-    if name == "squared_error":
+    if name in ("squared_error", "absolute_error", "huber"):
         return rng.normal(size=(n_samples, n_outputs))
     raise AssertionError(f"test_network does not know valid targets for loss {name!r}")
 
@@ -206,7 +206,7 @@ def _glorot_like_sklearn(sizes, activation, seed):
     """scikit-learn's MLP initialisation written out: W then b, layer by layer, drawn in
     that order and packed as scikit-learn packs them: all weights, then all biases."""
     rs = np.random.RandomState(seed)
-    factor = 2.0 if activation == "logistic" else 6.0
+    factor = 2.0 if activation in ("logistic", "sigmoid") else 6.0
     weights, biases = [], []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         bound = np.sqrt(factor / (fan_in + fan_out))

@@ -1,6 +1,7 @@
 """sk_ann.plot: what each display draws, from which numbers, and where."""
 
 import copy
+import math
 import subprocess
 import sys
 
@@ -297,8 +298,18 @@ def test_activation_display_draws_f_and_its_derivative(name):
     z = np.linspace(-4, 4, 401)
     f = display.lines_["f"]
     np.testing.assert_array_equal(f.get_xdata(), z)
-    expected = {"identity": z, "logistic": 1 / (1 + np.exp(-z)), "tanh": np.tanh(z),
-                "relu": np.maximum(z, 0), "exp": np.exp(z)}[name]
+    sigmoid = 1 / (1 + np.exp(-z))
+    selu_alpha, selu_scale = 1.6732632423543772, 1.0507009873554805
+    expected = {
+        "identity": z, "logistic": sigmoid, "sigmoid": sigmoid, "tanh": np.tanh(z),
+        "relu": np.maximum(z, 0), "exp": np.exp(z),
+        "leaky_relu": np.where(z > 0, z, 0.01 * z),
+        "elu": np.where(z > 0, z, np.exp(z) - 1),
+        "selu": selu_scale * np.where(z > 0, z, selu_alpha * (np.exp(z) - 1)),
+        "gelu": z * 0.5 * (1 + np.vectorize(math.erf)(z / np.sqrt(2))),
+        "softplus": np.log1p(np.exp(z)),
+        "silu": z * sigmoid,
+    }[name]
     np.testing.assert_allclose(f.get_ydata(), expected, rtol=1e-12, atol=1e-15)
     # The derivative is that of f: central differences away from relu's kink.
     h = 1e-6

@@ -196,3 +196,73 @@ def test_one_activation_per_hidden_layer(digits):
         _clf(hidden_layer_sizes=(32, 16), activation=["relu"]).fit(X, y)
     with pytest.raises(ValueError, match="activation"):
         clf.set_params(warm_start=True, activation="relu").fit(X, y)
+
+
+@pytest.mark.parametrize("activation, scheme, std", [
+    ("selu", "lecun_normal", lambda n_in, n_out: np.sqrt(1 / n_in)),
+    ("elu", "he_uniform", lambda n_in, n_out: np.sqrt(2 / n_in)),
+    ("tanh", "glorot_uniform", lambda n_in, n_out: np.sqrt(2 / (n_in + n_out))),
+])
+def test_auto_weight_init_fits_the_activation(activation, scheme, std):
+    X = np.random.default_rng(0).normal(size=(50, 400))
+    y = X[:, 0]
+    # A learning rate of ~0 keeps the weights where the initialiser put them.
+    reg = ANNRegressor(hidden_layer_sizes=(300,), activation=activation, max_iter=1,
+                       learning_rate_init=1e-12, random_state=0).fit(X, y)
+    explicit = ANNRegressor(hidden_layer_sizes=(300,), activation=activation, max_iter=1,
+                            learning_rate_init=1e-12, random_state=0,
+                            weight_init=scheme).fit(X, y)
+    np.testing.assert_array_equal(reg.coefs_[0], explicit.coefs_[0])
+    assert reg.coefs_[0].std() == pytest.approx(std(400, 300), rel=0.02)
+
+
+def test_explicit_weight_init_overrides_the_default():
+    X = np.random.default_rng(0).normal(size=(50, 400))
+    reg = ANNRegressor(hidden_layer_sizes=(300,), max_iter=1, learning_rate_init=1e-12,
+                       random_state=0, weight_init="he_normal").fit(X, X[:, 0])
+    assert reg.coefs_[0].std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    np.testing.assert_allclose(reg.intercepts_[0], 0.0, atol=1e-9)  # zero biases
+
+
+@pytest.mark.parametrize("activation", ["leaky_relu", "elu", "selu", "gelu", "softplus", "silu",
+                                        "sigmoid"])
+def test_every_new_activation_learns(digits, activation):
+    X, Xv, y, yv = digits
+    assert _clf(activation=activation, max_iter=40).fit(X, y).score(Xv, yv) > 0.9
+
+
+# --- regression losses --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def outliers():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    y[:15] += 60.0  # gross errors in 5 % of the targets
+    return X, y
+
+
+@pytest.mark.parametrize("loss", ["absolute_error", "huber"])
+def test_robust_losses_resist_outliers_that_pull_squared_error(outliers, loss):
+    X, y = outliers
+    clean = X[15:] @ [1.0, -2.0, 0.5]
+    options = dict(hidden_layer_sizes=(16,), max_iter=300, learning_rate_init=0.01,
+                   random_state=0)
+    squared = ANNRegressor(**options).fit(X, y)
+    robust = ANNRegressor(loss=loss, **options).fit(X, y)
+    assert robust.out_activation_ == "identity"
+    errors = [np.mean(np.abs(model.predict(X[15:]) - clean)) for model in (squared, robust)]
+    assert errors[1] < 0.5 * errors[0]
+
+
+def test_huber_loss_is_reported_with_its_delta(outliers):
+    X, y = outliers
+    reg = ANNRegressor(loss="huber", huber_delta=2.0, hidden_layer_sizes=(8,), max_iter=5,
+                       random_state=0, alpha=0.0).fit(X, y)
+    r = reg.predict(X) - y
+    huber = np.where(np.abs(r) <= 2.0, 0.5 * r ** 2, 2.0 * (np.abs(r) - 1.0))
+    # The last epoch's loss is the mean over its minibatches: close to the end value.
+    assert reg.loss_ == pytest.approx(huber.mean(), rel=0.1)
+    with pytest.raises(ValueError, match="huber_delta"):
+        ANNRegressor(loss="huber", huber_delta=0.0).fit(X, y)
