@@ -5,14 +5,21 @@ SHARED_PARAMETERS = """
         Number of neurons in each hidden layer, first to last: ``(64, 32)`` is
         two hidden layers of 64 and 32 neurons.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function of the hidden neurons: ``z``, ``1 / (1 + exp(-z))``,
-        ``tanh(z)`` or ``max(z, 0)``.
+    activation : str or list of str, default='relu'
+        Activation function of the hidden neurons, one name for every hidden
+        layer or a list of one name per hidden layer: MLP's ``'identity'``
+        (``z``), ``'logistic'`` (``1 / (1 + exp(-z))``, also called
+        ``'sigmoid'``), ``'tanh'`` and ``'relu'`` (``max(z, 0)``), and
+        ``'leaky_relu'``, ``'elu'``, ``'selu'``, ``'gelu'``, ``'softplus'`` and
+        ``'silu'``.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'rmsprop', 'adamw'}, default='adam'
         How the weights are fitted: quasi-Newton L-BFGS on the whole data set,
-        minibatch stochastic gradient descent, or Adam. L-BFGS often does better
-        and faster on small data sets; Adam is a robust default for larger ones.
+        or minibatch stochastic gradient descent, Adam, RMSprop (which uses
+        ``beta_2`` as the decay of its squared-gradient average and
+        ``epsilon``) or AdamW (Adam with decoupled ``weight_decay``). L-BFGS
+        often does better and faster on small data sets; Adam is a robust
+        default for larger ones.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not the biases), divided by
@@ -22,11 +29,14 @@ SHARED_PARAMETERS = """
         Minibatch size of the stochastic solvers; ``'auto'`` is
         ``min(200, n_samples)``. Ignored by L-BFGS.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of ``solver='sgd'``: keep ``learning_rate_init``;
-        set it to ``learning_rate_init / (t + 1) ** power_t`` after each epoch,
-        ``t`` the number of samples seen; or divide it by 5 whenever the stopping
-        rule fires, until it falls below 1e-6.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, default='constant'
+        Learning-rate schedule of every stochastic solver (scikit-learn's MLP
+        applies it to ``'sgd'`` only): keep ``learning_rate_init``; set it to
+        ``learning_rate_init / (t + 1) ** power_t`` after each epoch, ``t`` the
+        number of samples seen; divide it by 5 whenever the stopping rule
+        fires, until it falls below 1e-6; or follow half a cosine from
+        ``learning_rate_init`` towards 0 over ``max_iter`` epochs. See also
+        ``warmup_epochs``.
 
     learning_rate_init : float, default=0.001
         Initial step size of the stochastic solvers.
@@ -93,6 +103,57 @@ SHARED_PARAMETERS = """
         input: about half the memory traffic, usually the same accuracy.
         ``warm_start`` and ``partial_fit`` keep the precision of the first fit."""
 
+EXTRA_PARAMETERS = """
+    dropout : float or list of float, default=0.0
+        Inverted dropout on the outputs of the hidden layers, one rate for all
+        or one per hidden layer, in [0, 1): while training, each output is
+        zeroed with this probability (drawn from ``random_state``) and the
+        others are divided by ``1 - dropout``; at predict time nothing is
+        dropped. Stochastic solvers only.
+
+    batch_norm : bool or list of bool, default=False
+        Batch normalisation of each hidden layer's pre-activations (or of the
+        layers flagged in a list, one flag per hidden layer): standardised
+        over the minibatch, then scaled and shifted by trained ``γ`` and
+        ``β``. Predictions use running averages of the batch statistics,
+        gathered while training (also by ``partial_fit`` and ``warm_start``).
+        The statistics are unweighted over the rows of a batch.
+
+    alpha_l1 : float, default=0.0
+        Strength of an L1 penalty on the weights (not the biases), beside
+        ``alpha``'s L2 penalty and divided by the batch's total sample weight
+        in the same way. It drives unhelpful weights to zero.
+
+    max_grad_norm : float or None, default=None
+        Clip the gradient of every minibatch to this Euclidean norm (all
+        parameters together) before the optimizer's step. None does not clip.
+
+    weight_init : {'auto', 'glorot_uniform', 'glorot_normal', 'he_uniform', \
+            'he_normal', 'lecun_uniform', 'lecun_normal'}, default='auto'
+        How the initial weights are drawn. ``'auto'`` picks per layer from its
+        activation: scikit-learn's Glorot uniform scheme for ``'identity'``,
+        ``'logistic'``, ``'tanh'`` and ``'relu'`` (so the defaults start from
+        MLP's very weights), He uniform for the other ReLU-like activations
+        and LeCun normal for ``'selu'``. The schemes other than Glorot uniform
+        start the biases at zero.
+
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver='adamw'``: each step shrinks the
+        weights (not the biases) by ``learning_rate * weight_decay`` times
+        themselves. Ignored by the other solvers.
+
+    warmup_epochs : int, default=0
+        Number of epochs over which the learning rate ramps up linearly to
+        the schedule's rate (epoch ``e`` uses ``e / (warmup_epochs + 1)`` of
+        it), before ``learning_rate`` takes over. Stochastic solvers only.
+
+    scoring : str, callable or None, default=None
+        The validation score of early stopping and of ``X_val``: None is the
+        estimator's own ``score`` (as MLP), ``'loss'`` is minus the validation
+        loss, any other string a scorer name of
+        :func:`sklearn.metrics.get_scorer_names`, or a callable
+        ``scorer(estimator, X, y)`` (higher is better)."""
+
 SHARED_ATTRIBUTES = """
     network_ : sk_ann.core.Network
         The fitted network: ``network_.layers[k]`` has ``weights``, ``bias``,
@@ -115,7 +176,13 @@ SHARED_ATTRIBUTES = """
         The training loss after each epoch (each L-BFGS iteration).
 
     validation_scores_ : list of float or None
-        The validation score after each epoch with early stopping, else None.
+        The validation score after each epoch with early stopping or
+        ``X_val``, else None.
+
+    validation_loss_curve_ : list of float or None
+        The loss on the validation data after each epoch (the loss alone,
+        without penalties, and without dropout), with early stopping or
+        ``X_val``, else None.
 
     best_validation_score_ : float or None
         The best of ``validation_scores_``, or None without early stopping.

@@ -8,7 +8,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import EXTRA_PARAMETERS, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import class_sample_weight, class_target
 from ._validation import is_bool
 
@@ -330,17 +330,41 @@ ANNClassifier.__doc__ = f"""A neural-network classifier, a drop-in peer of ``MLP
 
     A network of layers of neurons trained on the log loss: one logistic output
     neuron for binary labels, a softmax over one neuron per class for multiclass
-    labels, one logistic neuron per label for multilabel indicator matrices.
-    Every parameter of scikit-learn's ``MLPClassifier`` is here with the same
-    name, default and meaning, and so is every fitted attribute.
+    labels and for one-hot rows, one logistic neuron per label for multilabel
+    indicator matrices, and one softmax per column for several label columns
+    (multiclass-multioutput), all in one network. Every parameter of
+    scikit-learn's ``MLPClassifier`` is here with the same name, default and
+    meaning, and so is every fitted attribute; the parameters after ``dtype``
+    are sk_ann's own.
 
     Parameters
     ----------{SHARED_PARAMETERS}
+{EXTRA_PARAMETERS}
+
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Weight of each class in the loss, multiplied into ``sample_weight``:
+        a dict ``{{label: weight}}`` (classes left out weigh 1), or
+        ``'balanced'``, ``n_samples / (n_classes * np.bincount(y))``. For
+        several label columns (multilabel, multiclass-multioutput), a list of
+        one such dict per column, or ``'balanced'`` for all; multilabel
+        columns have the labels 0 and 1. The early-stopping split keeps the
+        weights of its samples. ``partial_fit`` takes a dict, not
+        ``'balanced'``.
+
+    multilabel : {{'auto', True, False}}, default='auto'
+        How a 0/1 indicator matrix ``y`` is read. ``'auto'``: when every row
+        has exactly one 1 it is one categorical target in one-hot form
+        (softmax; ``predict`` returns one-hot rows), otherwise a multilabel
+        target (one logistic output per column). True: always multilabel, as
+        scikit-learn's MLP reads it. False: always one-hot, refusing rows
+        that are not.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of ``predict_proba``'s columns.
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        Class labels, in the order of ``predict_proba``'s columns (column
+        indices for indicator targets); for several label columns, a list of
+        one such array per column.
 {SHARED_ATTRIBUTES}
 
     See Also

@@ -8,7 +8,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseANN
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import EXTRA_PARAMETERS, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
 from ._validation import Interval, OneOf
 from .core.losses import get_loss
@@ -190,17 +190,27 @@ class ANNRegressor(RegressorMixin, BaseANN):
 ANNRegressor.__doc__ = f"""A neural-network regressor, a drop-in peer of ``MLPRegressor``.
 
     A network of layers of neurons with one output neuron per target column,
-    trained on the squared error (identity output) or the Poisson deviance
-    (exponential output, for counts and rates). Every parameter of
-    scikit-learn's ``MLPRegressor`` is here with the same name, default and
-    meaning, and so is every fitted attribute.
+    trained on the squared error, the absolute error or the Huber loss
+    (identity output), or the Poisson deviance (exponential output, for
+    counts and rates). Every parameter of scikit-learn's ``MLPRegressor`` is
+    here with the same name, default and meaning, and so is every fitted
+    attribute; the parameters after ``dtype`` are sk_ann's own.
 
     Parameters
     ----------{SHARED_PARAMETERS}
 
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
-        Half squared error with an identity output, or half Poisson deviance
-        with an exponential output (for non-negative targets).
+    loss : {{'squared_error', 'poisson', 'absolute_error', 'huber'}}, \
+            default='squared_error'
+        Half squared error with an identity output; half Poisson deviance
+        with an exponential output (for non-negative targets); the absolute
+        error, which fits the median rather than the mean and shrugs off
+        outliers; or the Huber loss, squared for residuals up to
+        ``huber_delta`` and absolute beyond.
+{EXTRA_PARAMETERS}
+
+    huber_delta : float, default=1.0
+        Where the Huber loss turns from squared to absolute, in the units of
+        ``y``. Used by ``loss='huber'`` only.
 
     Attributes
     ----------{SHARED_ATTRIBUTES}

@@ -1,18 +1,24 @@
 """The layered neuron core: numpy (and scipy for L-BFGS), no scikit-learn.
 
-Read it in this order: ``activations`` (what one neuron computes), ``layers``
-(neurons side by side), ``network`` (layers one after another), ``losses`` (how
-wrong the outputs are), ``optimizers`` (how the weights move) and ``training``
-(epochs, minibatches, stopping rules).
+Read it in this order: ``activations`` (what one neuron computes),
+``initializers`` (where its weights start), ``layers`` (neurons side by side),
+``normalization`` (batch normalisation inside a layer), ``network`` (layers one
+after another), ``losses`` (how wrong the outputs are), ``optimizers`` (how the
+weights move), ``schedules`` (how fast) and ``training`` (epochs, minibatches,
+penalties, stopping rules).
 """
 
 from .activations import ACTIVATIONS, OUTPUT_LINKS, Activation
+from .initializers import INITIALIZERS
 from .layers import Dense, Neuron
 from .losses import LOSSES, Loss
 from .network import Network
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer
+from .normalization import BatchNorm
+from .optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer, RMSprop
+from .schedules import LearningRateSchedule
 
 __all__ = [
-    "ACTIVATIONS", "OUTPUT_LINKS", "Activation", "Dense", "Neuron", "LOSSES", "Loss",
-    "Network", "OPTIMIZERS", "SGD", "Adam", "Optimizer",
+    "ACTIVATIONS", "OUTPUT_LINKS", "Activation", "INITIALIZERS", "Dense", "Neuron", "LOSSES",
+    "Loss", "Network", "BatchNorm", "OPTIMIZERS", "SGD", "Adam", "AdamW", "RMSprop",
+    "Optimizer", "LearningRateSchedule",
 ]
