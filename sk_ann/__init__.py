@@ -1,7 +1,7 @@
 """sk_ann: scikit-learn-compatible neural networks on a numpy core."""
 
 # Set before the imports below: _base stores it in every pickled estimator.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from ._base import InconsistentVersionWarning
 from ._validation import InvalidParameterError

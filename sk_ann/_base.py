@@ -1,6 +1,7 @@
 """BaseANN: the parameters, checks and the fit / partial_fit driver both estimators share."""
 
 import copy
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -564,6 +565,10 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 estimator_name=type(self).__name__, current_version=__version__,
                 original_version=saved_with,
             ))
+            # Parameters added since that version take their defaults, which
+            # reproduce what the older version did.
+            for name, param in inspect.signature(type(self)).parameters.items():
+                state.setdefault(name, param.default)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

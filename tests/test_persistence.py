@@ -2,10 +2,12 @@
 
 import pickle
 import warnings
+from pathlib import Path
 
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -175,3 +177,22 @@ def test_state_without_a_version_warns(iris):
 def test_inconsistent_version_warning_is_a_user_warning():
     assert issubclass(InconsistentVersionWarning, UserWarning)
     assert "InconsistentVersionWarning" in sk_ann.__all__
+
+
+def test_models_pickled_by_sk_ann_0_1_load_with_a_warning_and_predict_the_same():
+    # Fitted and pickled by sk_ann 0.1.0, whose schedules lived in core.training
+    # and whose estimators had none of the parameters added since.
+    path = Path(__file__).parent / "data" / "models_sk_ann_0_1_0.pkl"
+    with pytest.warns(InconsistentVersionWarning, match="saved with sk_ann 0.1.0") as record:
+        saved = pickle.loads(path.read_bytes())
+    assert len(record) == 2
+    X, clf, reg = saved["X"], saved["classifier"], saved["regressor"]
+    np.testing.assert_array_equal(clf.predict_proba(X), saved["proba"])
+    np.testing.assert_array_equal(reg.predict(X[:, :3]), saved["prediction"])
+    # The parameters added since take the defaults that reproduce 0.1's behaviour.
+    assert clf.get_params()["dropout"] == 0.0 and clf.get_params()["class_weight"] is None
+    assert repr(clone(clf)).startswith("ANNClassifier(")
+    # Training goes on from where 0.1 left it, schedule and optimizer included.
+    clf.partial_fit(X, np.arange(len(X)) % 3)
+    reg.partial_fit(X[:, :3], X[:, 3])
+    assert np.isfinite(clf.predict_proba(X)).all() and np.isfinite(reg.predict(X[:, :3])).all()

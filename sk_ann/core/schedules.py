@@ -104,6 +104,12 @@ class LearningRateSchedule:
         self.epoch = 0
         self.base_rate = self.learning_rate_init
 
+    def __setstate__(self, state):
+        # Schedules saved by sk_ann 0.1 had no warm-up, no cosine and no epoch count.
+        defaults = {"max_epochs": None, "warmup_epochs": 0, "epoch": 0,
+                    "base_rate": state.get("learning_rate_init")}
+        self.__dict__.update({**defaults, **state})
+
     def epoch_begin(self, optimizer):
         """Called before every epoch: set the rate where warm-up or cosine decides it."""
         self.epoch += 1

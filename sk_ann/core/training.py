@@ -16,6 +16,9 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
+# Models pickled by sk_ann 0.1 find their schedule here, where it lived then.
+from .schedules import LearningRateSchedule  # noqa: F401
+
 
 def objective(network, loss, X, Y, sample_weight=None, alpha=0.0, d_raw=None, *, l1=0.0,
               rng=None):
