@@ -8,7 +8,8 @@ the noise of its training samples by heart. Early stopping holds some training
 data out, scores the network on it after every epoch, stops once the score no
 longer improves and keeps the weights of the best epoch. This example shows it
 on the diabetes data shipped with scikit-learn, first with
-``early_stopping=True``, then with a validation set chosen by hand.
+``early_stopping=True``, then with a validation set chosen by hand and passed
+to ``fit`` as ``X_val`` and ``y_val``.
 """
 
 # %%
@@ -16,10 +17,12 @@ on the diabetes data shipped with scikit-learn, first with
 # later. A quarter of the patients is the test set, used only for the final
 # scores. The inputs and the target are standardised with statistics of the
 # training part.
-import copy
+import warnings
 
 import matplotlib.pyplot as plt
+import numpy as np
 from sklearn.datasets import load_diabetes
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -55,12 +58,12 @@ print(f"with early stopping:    {stopped.n_iter_:4} epochs, "
       f"test R² {stopped.score(X_test, y_test):.3f}")
 
 # %%
-# ``loss_curve_`` has the training loss of every epoch and
-# ``validation_scores_`` the validation score; ``TrainingCurveDisplay`` draws
-# both, with a dotted line at the best epoch, whose weights the estimator kept.
-# The validation score levels off after some twenty epochs and peaks at
-# epoch 30, while the training loss goes on falling; ten epochs without
-# improvement later, training stops.
+# ``loss_curve_`` has the training loss of every epoch, ``validation_scores_``
+# the validation score and ``validation_loss_curve_`` the loss on the held-out
+# patients; ``TrainingCurveDisplay`` draws all three, with a dotted line at the
+# best epoch, whose weights the estimator kept. The validation score levels off
+# after some twenty epochs and peaks at epoch 30, while the training loss goes
+# on falling; ten epochs without improvement later, training stops.
 fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
 TrainingCurveDisplay.from_estimator(stopped, ax=ax)
 plt.show()
@@ -70,35 +73,43 @@ plt.show()
 # ----------------------------
 # ``early_stopping=True`` draws the held-out samples at random from the data
 # passed to ``fit``. To validate on data you choose (patients of another
-# clinic, the most recent weeks...), train epoch by epoch with
-# ``partial_fit`` (one epoch per call) and score after each; a copy of the
-# estimator keeps the best epoch. Here the validation set is simply the last
-# fifth of the training data, and the loop runs on well past the best epoch to
-# show what happens afterwards.
+# clinic, the most recent weeks...), pass it to ``fit`` as ``X_val`` and
+# ``y_val``. Here the validation set is simply the last fifth of the training
+# data. Without ``early_stopping`` the network trains on all of ``X_fit`` as
+# usual, and the validation data is only watched: after every epoch its score
+# goes into ``validation_scores_`` and its loss (the squared error alone, no
+# penalty) into ``validation_loss_curve_``. ``n_iter_no_change=400`` lets the
+# network run all of its 400 epochs, far past its best one, to show what
+# happens afterwards; it ends with a ``ConvergenceWarning`` on purpose, which is
+# silenced here.
 X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.2, shuffle=False)
-model = ANNRegressor(hidden_layer_sizes=(64,), batch_size=32, random_state=0)
-fit_scores, val_scores = [], []
-best, best_score = None, -float("inf")
-for epoch in range(150):
-    model.partial_fit(X_fit, y_fit)
-    fit_scores.append(model.score(X_fit, y_fit))
-    val_scores.append(model.score(X_val, y_val))
-    if val_scores[-1] > best_score:
-        best, best_score = copy.deepcopy(model), val_scores[-1]
-best_epoch = val_scores.index(best_score) + 1
-print(f"best epoch {best_epoch}: validation R² {best_score:.3f}, "
-      f"test R² {best.score(X_test, y_test):.3f}; "
-      f"after 150 epochs: test R² {model.score(X_test, y_test):.3f}")
+watched = ANNRegressor(**dict(settings, max_iter=400), n_iter_no_change=400)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    watched.fit(X_fit, y_fit, X_val=X_val, y_val=y_val)
+best_epoch = int(np.argmax(watched.validation_scores_)) + 1
+print(f"best validation R² {max(watched.validation_scores_):.3f} at epoch {best_epoch}; "
+      f"after {watched.n_iter_} epochs: validation R² {watched.validation_scores_[-1]:.3f}, "
+      f"test R² {watched.score(X_test, y_test):.3f}")
 
 # %%
-# Training and validation scores part ways: the network goes on fitting its
-# training patients better and better, while on the validation patients it
-# stops improving and then slowly gets worse. The widening gap is overfitting.
-fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
-epochs = range(1, len(val_scores) + 1)
-ax.plot(epochs, fit_scores, label="training patients")
-ax.plot(epochs, val_scores, label="validation patients")
-ax.axvline(best_epoch, color="gray", linestyle=":", label=f"best epoch ({best_epoch})")
-ax.set(xlabel="epoch", ylabel="R²", ylim=(0, 1), title="Scores after each epoch")
-ax.legend()
+# ``TrainingCurveDisplay`` draws the validation loss dashed beside the training
+# loss, and the validation R² on the right. The two losses part ways: the
+# training loss goes on falling towards 0, while the loss on the validation
+# patients stops falling after some fifty epochs and then rises. The widening
+# gap is overfitting, seen as it happens.
+fig, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
+TrainingCurveDisplay.from_estimator(watched, ax=ax)
+ax.set_ylim(0, 0.6)
 plt.show()
+
+# %%
+# With ``early_stopping=True``, ``X_val`` and ``y_val`` take the place of the
+# ``validation_fraction`` split: the network trains on all of ``X_fit``, stops
+# once the score on the chosen patients no longer improves, and keeps its best
+# epoch.
+stopped_on_val = ANNRegressor(**settings, early_stopping=True)
+stopped_on_val.fit(X_fit, y_fit, X_val=X_val, y_val=y_val)
+print(f"early stopping on X_val: {stopped_on_val.n_iter_} epochs, "
+      f"best validation R² {stopped_on_val.best_validation_score_:.3f}, "
+      f"test R² {stopped_on_val.score(X_test, y_test):.3f}")

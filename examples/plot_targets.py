@@ -3,9 +3,10 @@ Categorical and multi-output targets
 ====================================
 
 The target decides the output layer and the loss. This example trains the same
-kind of network on four kinds of targets: class labels given as strings, a
-pandas categorical column, a multilabel indicator matrix (several yes/no
-answers per sample), and several continuous columns at once.
+kind of network on several kinds of targets: class labels given as strings, a
+pandas categorical column, the same classes written one-hot, a multilabel
+indicator matrix (several yes/no answers per sample), several label columns
+with classes of their own, and several continuous columns at once.
 """
 
 # %%
@@ -22,7 +23,6 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_digits, load_iris
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
-from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -48,6 +48,17 @@ y_categorical = pd.Series(pd.Categorical(species, categories=["setosa", "versico
                                                                "virginica", "unseen"]))
 model.fit(iris.data, y_categorical)
 print("classes_:", model[-1].classes_)
+
+# %%
+# The same classes can come one-hot: a 0/1 matrix with a single 1 per row, in
+# the column of the sample's class. sk_ann reads it as the categorical target it
+# is (a softmax over the columns), and ``predict`` answers in the same form.
+# ``multilabel=True`` would read it as three independent yes/no labels instead,
+# as scikit-learn's MLP does.
+one_hot = pd.get_dummies(species).to_numpy(dtype=int)
+model.fit(iris.data, one_hot)
+print("one-hot: output link", model[-1].out_activation_, "- classes_", model[-1].classes_)
+print(model.predict(iris.data[[0, 60, 120]]))
 
 # %%
 # Several labels per sample
@@ -90,18 +101,34 @@ for i in range(8):
 fig.suptitle("Probability of each label")
 
 # %%
-# One label column with several classes per column (*multiclass-multioutput*,
-# say the species and a size class of each flower) is not supported yet: the
-# error says what to do instead, which is one classifier per column.
-two_columns = np.column_stack([species, np.where(iris.data[:, 0] > 5.8, "large", "small")])
-try:
-    ANNClassifier().fit(iris.data, two_columns)
-except ValueError as error:
-    print(error)
-per_column = MultiOutputClassifier(
-    make_pipeline(StandardScaler(), ANNClassifier(solver="lbfgs", random_state=0))
-).fit(iris.data, two_columns)
-print(per_column.predict(iris.data[[0, 120]]))
+# Several label columns, each with its own classes
+# ------------------------------------------------
+# A target with several columns of class labels (*multiclass-multioutput*),
+# here the species of each flower and whether its sepals are long or short,
+# trains one network with one softmax per column. The output layer has one
+# neuron per class of every column (3 + 2 here); each column's block of
+# neurons gets its own softmax and log loss, and the hidden layer is shared.
+# ``classes_`` holds one array per column, ``predict`` a label per column,
+# ``predict_proba`` one array per column, and ``score`` counts the flowers
+# right in both columns.
+two_columns = pd.DataFrame({
+    "species": species,
+    "sepals": np.where(iris.data[:, 0] > 5.8, "long", "short"),
+})
+X_train, X_test, Y_train, Y_test = train_test_split(iris.data, two_columns, random_state=0)
+both = make_pipeline(
+    StandardScaler(),
+    ANNClassifier(hidden_layer_sizes=(8,), solver="lbfgs", alpha=1.0, random_state=0),
+).fit(X_train, Y_train)
+print("classes_:", both[-1].classes_)
+print("output neurons:", both[-1].n_outputs_, "-", both[-1].out_activation_, "per column")
+print("predict:")
+print(both.predict(X_test[:3]))
+print("predict_proba:", [proba.shape for proba in both.predict_proba(X_test[:3])])
+for k, column in enumerate(two_columns):
+    accuracy = (both.predict(X_test)[:, k] == Y_test[column].to_numpy()).mean()
+    print(f"  {column:8} test accuracy {accuracy:.3f}")
+print(f"both right: {both.score(X_test, Y_test):.3f}")
 
 # %%
 # Several continuous targets
