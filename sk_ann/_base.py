@@ -350,7 +350,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _run_lbfgs(self, network, loss, X, Y, sample_weight, state, unchanged):
         result = training.fit_lbfgs(
-            network, loss, X, Y, sample_weight, alpha=self.alpha, max_iter=self.max_iter,
+            network, loss, X, Y, sample_weight, alpha=self.alpha,
+            l1=self._option("alpha_l1", 0.0), max_iter=self.max_iter,
             max_fun=self.max_fun, tol=self.tol, verbose=bool(self.verbose),
         )
         state.n_iter = min(result.n_iter, self.max_iter)
@@ -547,7 +548,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(
                 f"partial_fit is only available for stochastic optimizers. {self.solver} is "
-                "not stochastic. Use solver='adam' or 'sgd'."
+                "not stochastic. Use solver='adam', 'sgd', 'rmsprop' or 'adamw'."
             )
         return True
 

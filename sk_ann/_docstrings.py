@@ -127,6 +127,7 @@ EXTRA_PARAMETERS = """
     max_grad_norm : float or None, default=None
         Clip the gradient of every minibatch to this Euclidean norm (all
         parameters together) before the optimizer's step. None does not clip.
+        Stochastic solvers only.
 
     weight_init : {'auto', 'glorot_uniform', 'glorot_normal', 'he_uniform', \
             'he_normal', 'lecun_uniform', 'lecun_normal'}, default='auto'

@@ -140,7 +140,8 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train one epoch on the batch ``X``, keeping what was learnt before.
 
-        Only with ``solver='sgd'`` or ``'adam'``.
+        Only with the stochastic solvers ``'sgd'``, ``'adam'``, ``'rmsprop'`` and
+        ``'adamw'``.
 
         Parameters
         ----------
@@ -161,9 +162,9 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
     def _validate_training_data(self, X, y, first_pass):
         if self.noise and self.solver not in _STOCHASTIC_SOLVERS:
             raise ValueError(
-                f"noise={self.noise} draws new noise for every minibatch, which needs "
-                f"solver='adam' or 'sgd', not {self.solver!r}. Change the solver or set "
-                "noise=0."
+                f"noise={self.noise} draws new noise for every minibatch, which needs a "
+                f"stochastic solver ('adam', 'sgd', 'rmsprop' or 'adamw'), not "
+                f"{self.solver!r}. Change the solver or set noise=0."
             )
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=first_pass,
                           dtype=(np.float64, np.float32))

@@ -158,7 +158,8 @@ class ANNClassifier(ClassifierMixin, BaseANN):
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train one epoch on the batch ``(X, y)``, keeping what was learnt before.
 
-        Only with ``solver='sgd'`` or ``'adam'``.
+        Only with the stochastic solvers ``'sgd'``, ``'adam'``, ``'rmsprop'`` and
+        ``'adamw'``.
 
         Parameters
         ----------

@@ -154,7 +154,14 @@ class TrainingCurveDisplay:
                 "records none for solver='lbfgs'); use an sk_ann estimator or a "
                 "stochastic solver."
             )
-        if is_classifier(estimator):
+        scoring = getattr(estimator, "scoring", None)
+        if scoring == "loss":
+            score_name = "score (minus the loss)"
+        elif isinstance(scoring, str):
+            score_name = scoring
+        elif scoring is not None:
+            score_name = None
+        elif is_classifier(estimator):
             score_name = "accuracy"
         elif is_regressor(estimator):
             score_name = "R²"

@@ -133,7 +133,8 @@ class ANNRegressor(RegressorMixin, BaseANN):
     def partial_fit(self, X, y, sample_weight=None):
         """Train one epoch on the batch ``(X, y)``, keeping what was learnt before.
 
-        Only with ``solver='sgd'`` or ``'adam'``.
+        Only with the stochastic solvers ``'sgd'``, ``'adam'``, ``'rmsprop'`` and
+        ``'adamw'``.
 
         Parameters
         ----------

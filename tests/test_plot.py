@@ -397,3 +397,16 @@ def test_importing_sk_ann_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("scoring, label", [
+    ("loss", "validation score (minus the loss)"),
+    ("balanced_accuracy", "validation balanced_accuracy"),
+    (None, "validation accuracy"),
+])
+def test_training_curve_names_the_score_the_estimator_used(iris, scoring, label):
+    X, y = iris
+    clf = ANNClassifier(early_stopping=True, scoring=scoring, max_iter=5,
+                        random_state=0).fit(X, y)
+    display = TrainingCurveDisplay.from_estimator(clf)
+    assert display.score_ax_.get_ylabel() == label

@@ -266,3 +266,15 @@ def test_huber_loss_is_reported_with_its_delta(outliers):
     assert reg.loss_ == pytest.approx(huber.mean(), rel=0.1)
     with pytest.raises(ValueError, match="huber_delta"):
         ANNRegressor(loss="huber", huber_delta=0.0).fit(X, y)
+
+
+def test_l1_penalty_applies_to_lbfgs_too(digits):
+    X, _, y, _ = digits
+    plain = _clf(solver="lbfgs", alpha=0.0, max_iter=50).fit(X, y)
+    sparse = _clf(solver="lbfgs", alpha=0.0, alpha_l1=1.0, max_iter=50).fit(X, y)
+    # L-BFGS, made for smooth objectives, shrinks weights towards zero rather
+    # than landing on it exactly.
+    l1_norms = [np.abs(model.coefs_[0]).sum() for model in (plain, sparse)]
+    assert l1_norms[1] < 0.5 * l1_norms[0]
+    small = [np.mean(np.abs(model.coefs_[0]) < 1e-2) for model in (plain, sparse)]
+    assert small[1] > small[0] + 0.2

@@ -235,9 +235,8 @@ class StochasticTrainer:
 
     def _stopping_rule_fires(self, state, early_stopping):
         what = "Validation score" if early_stopping else "Training loss"
-        verb = "increase" if early_stopping else "improve"
         message = (
-            f"{what} did not {verb} more than tol={self.tol:f} for "
+            f"{what} did not improve more than tol={self.tol:f} for "
             f"{self.n_iter_no_change} consecutive epochs."
         )
         return state.schedule.should_stop(state.optimizer, message, self.verbose)
@@ -309,14 +308,14 @@ class LbfgsResult:
     loss_curve: list
 
 
-def fit_lbfgs(network, loss, X, Y, sample_weight=None, *, alpha=0.0, max_iter=200,
+def fit_lbfgs(network, loss, X, Y, sample_weight=None, *, alpha=0.0, l1=0.0, max_iter=200,
               max_fun=15000, tol=1e-4, verbose=False):
     """Minimise the objective over ``network.params`` with scipy's L-BFGS-B."""
     curve = []
 
     def fun(theta):
         np.copyto(network.params, theta)
-        value = objective(network, loss, X, Y, sample_weight, alpha)
+        value = objective(network, loss, X, Y, sample_weight, alpha, l1=l1)
         return value, network.grads.astype(np.float64)
 
     def on_iteration(intermediate_result):
