@@ -43,9 +43,9 @@ MARGIN = 0.01
 
 # --- the clusters ------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def nothing_left_running():
-    """Fails the session if a process or thread started by a cluster outlives it."""
+    """Fails the module if a process or thread started by a cluster outlives it."""
     psutil = pytest.importorskip("psutil")
     me = psutil.Process()
     processes_before = {p.pid for p in me.children(recursive=True)}
@@ -76,7 +76,7 @@ def _new_threads(threads_before):
             if t not in threads_before and t.is_alive() and not t.name.startswith("Dask-Offload")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster(nothing_left_running, tmp_path_factory):
     """A Client on a LocalCluster of 2 single-threaded worker processes, on 127.0.0.1."""
     distributed = pytest.importorskip("distributed")
@@ -96,7 +96,7 @@ def dask_cluster(nothing_left_running, tmp_path_factory):
         cluster.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster(nothing_left_running):
     """A local Ray instance with 2 CPUs on 127.0.0.1, its joblib backend registered."""
     # Not pytest's tmp_path: Ray's socket paths must stay short.
