@@ -247,3 +247,12 @@ def test_nan_parameters_are_refused(iris, param):
     X, y = iris
     with pytest.raises(InvalidParameterError, match=f"'{param}' parameter .* Got nan instead"):
         ANNClassifier(**{param: float("nan")}).fit(X, y)
+
+
+def test_invscaling_with_a_huge_power_t_decays_the_rate_to_zero(iris):
+    X, y = iris
+    est = ANNClassifier(solver="sgd", learning_rate="invscaling", power_t=1e3, max_iter=3,
+                        random_state=0).fit(X, y)
+    # (t + 1) ** power_t overflows a float after the first epoch: no step after it.
+    assert est._state.optimizer.learning_rate == 0.0
+    assert np.isfinite(est.predict_proba(X)).all()
