@@ -439,16 +439,29 @@ class BaseANN(CallbackSupport, BaseEstimator):
         Returns ``(X, Y, sample_weight)`` to train on and ``(X, y, Y,
         sample_weight)`` held out; the sample weights stay with their rows.
         """
-        stratify = self._stratify(y, encoder)
-        train, val = train_test_split(
-            np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng,
-            stratify=stratify,
-        )
-        if val.shape[0] < 2:
+        n_samples = X.shape[0]
+        # train_test_split's rounding, checked here so that the error names sk_ann's
+        # parameter rather than train_test_split's test_size.
+        n_val = math.ceil(self.validation_fraction * n_samples)
+        if n_val < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size "
-                "of your dataset."
+                f"of your dataset: early_stopping holds out validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples, {n_val} of them, and needs "
+                "at least 2. Or pass X_val and y_val."
             )
+        if n_val == n_samples:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction={self.validation_fraction} of "
+                f"{n_samples} samples, which leaves none to train on. Lower "
+                "'validation_fraction', pass more samples, or pass X_val and y_val."
+            )
+        stratify = self._stratify(y, encoder)
+        if stratify is not None and min(n_val, n_samples - n_val) < len(np.unique(stratify)):
+            stratify = None  # no room for every class on both sides: left to chance
+        train, val = train_test_split(
+            np.arange(n_samples), test_size=n_val, random_state=rng, stratify=stratify,
+        )
         sw_train = None if sample_weight is None else sample_weight[train]
         sw_val = None if sample_weight is None else sample_weight[val]
         return (X[train], Y[train], sw_train), (X[val], y[val], Y[val], sw_val)

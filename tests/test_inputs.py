@@ -256,3 +256,25 @@ def test_invscaling_with_a_huge_power_t_decays_the_rate_to_zero(iris):
     # (t + 1) ** power_t overflows a float after the first epoch: no step after it.
     assert est._state.optimizer.learning_rate == 0.0
     assert np.isfinite(est.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("n_samples, fraction, match", [
+    (1, 0.1, r"validation set is too small.*validation_fraction=0.1 of 1 samples"),
+    (150, 0.0, r"validation set is too small.*validation_fraction=0.0"),
+    (6, 0.999, r"validation_fraction=0.999 of 6 samples, which leaves none to train on"),
+])
+def test_early_stopping_split_errors_name_validation_fraction(iris, n_samples, fraction, match):
+    X, y = iris
+    est = ANNClassifier(early_stopping=True, validation_fraction=fraction, max_iter=2)
+    with pytest.raises(ValueError, match=match):
+        est.fit(X[:n_samples], y[:n_samples])
+    assert not hasattr(est, "network_")
+
+
+def test_early_stopping_on_a_few_samples_of_many_classes_splits_unstratified(iris):
+    X, y = iris
+    rows = [0, 1, 50, 51, 100, 101, 102, 103, 104, 105]
+    # Two validation rows cannot hold one of each of the three classes.
+    est = ANNClassifier(early_stopping=True, validation_fraction=0.2, max_iter=2,
+                        random_state=0).fit(X[rows], y[rows])
+    assert len(est.validation_scores_) == 2
