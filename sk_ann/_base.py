@@ -19,6 +19,7 @@ from ._validation import (
     Interval,
     OneOf,
     any_of,
+    as_network_dtype,
     check_sample_weight,
     is_activation,
     is_batch_norm,
@@ -224,7 +225,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
             encoder = self._target_encoder
             self._check_target_compatible(encoder, y, incremental)
             dtype = self.network_.dtype
-        X = X.astype(dtype, copy=False)
+        X = as_network_dtype(X, dtype, "X")
         Y = encoder.transform(y, dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
         sample_weight = self._with_class_weights(sample_weight, encoder, y, incremental, dtype)
@@ -469,7 +470,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
     def _validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
         """The user's ``X_val, y_val, sample_weight_val`` checked against the training data."""
         X_val, y_val = self._validate_training_data(X_val, y_val, first_pass=False)
-        X_val = X_val.astype(dtype, copy=False)
+        X_val = as_network_dtype(X_val, dtype, "X_val")
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"X_val has {X_val.shape[0]} rows and y_val {y_val.shape[0]}; pass one target "
@@ -549,7 +550,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         """``X`` checked against the fit and cast to the network's dtype."""
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
-        return X.astype(self.network_.dtype, copy=False)
+        return as_network_dtype(X, self.network_.dtype, "X")
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""

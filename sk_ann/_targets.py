@@ -25,6 +25,8 @@ import numpy as np
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 
+from ._validation import as_network_dtype
+
 
 class ContinuousTarget:
     """Real-valued targets, one network output per column of ``y``."""
@@ -47,7 +49,7 @@ class ContinuousTarget:
                 f"loss='poisson' needs y >= 0, got a minimum of {y.min()}; "
                 "use loss='squared_error' for targets that can be negative."
             )
-        Y = np.asarray(y, dtype=dtype)
+        Y = as_network_dtype(np.asarray(y), dtype, "y")
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def inverse_transform(self, P):

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import _STOCHASTIC_SOLVERS, BaseANN, in_chunks
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
-from ._validation import Interval, is_hidden_layer_sizes
+from ._validation import Interval, as_network_dtype, is_hidden_layer_sizes
 
 
 def _is_encoder_sizes(value):
@@ -247,7 +247,8 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
                 "transform."
             )
         _, decoder = self._encoder_decoder()
-        return in_chunks(Z.astype(self.network_.dtype, copy=False), lambda A: _run(decoder, A))
+        Z = as_network_dtype(Z, self.network_.dtype, "X")
+        return in_chunks(Z, lambda A: _run(decoder, A))
 
     def score_samples(self, X):
         """Minus the mean squared reconstruction error of each sample.

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import BaseANN
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import class_sample_weight, class_target
-from ._validation import is_bool
+from ._validation import as_network_dtype, is_bool
 
 
 def _is_class_weight(value):
@@ -211,7 +211,8 @@ class ANNClassifier(ClassifierMixin, BaseANN):
                 "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
                 "y=y_all)))."
             )
-        weights = class_sample_weight(self.class_weight, y, encoder).astype(dtype, copy=False)
+        weights = as_network_dtype(class_sample_weight(self.class_weight, y, encoder), dtype,
+                                   "class_weight")
         return weights if sample_weight is None else sample_weight * weights
 
     def _commit(self, encoder, network, state):

@@ -278,3 +278,29 @@ def test_early_stopping_on_a_few_samples_of_many_classes_splits_unstratified(iri
     est = ANNClassifier(early_stopping=True, validation_fraction=0.2, max_iter=2,
                         random_state=0).fit(X[rows], y[rows])
     assert len(est.validation_scores_) == 2
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_values_beyond_float32_are_refused_by_a_float32_network(cls, iris):
+    X, _ = iris
+    y = _target(cls, iris)
+    est = cls(dtype="float32", max_iter=2, random_state=0).fit(X, y)
+    X_big = X.copy()
+    X_big[0, 0] = 1e39  # finite in float64, infinite in float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="X has values beyond the range of float32"):
+            est.predict(X_big)
+        with pytest.raises(ValueError, match="X has values beyond the range of float32"):
+            cls(dtype="float32").fit(X_big, y)
+        with pytest.raises(ValueError, match="sample_weight has values beyond the range of "
+                                             "float32"):
+            cls(dtype="float32").fit(X, y, sample_weight=np.full(len(X), 1e39))
+        with pytest.raises(ValueError, match="sample_weight is too small for float32"):
+            cls(dtype="float32").fit(X, y, sample_weight=np.full(len(X), 1e-50))
+
+
+def test_regression_targets_beyond_float32_are_refused(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="y has values beyond the range of float32"):
+        ANNRegressor(dtype="float32").fit(X, np.full(len(X), 1e39))
