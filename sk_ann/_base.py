@@ -55,6 +55,23 @@ def in_chunks(X, fn):
     ])
 
 
+def finite_outputs(X, fn):
+    """``in_chunks(X, fn)`` for a fitted network, refused where it overflowed on ``X``.
+
+    Finite parameters can still overflow on inputs far larger than the training
+    data; the error says so rather than returning NaN.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = in_chunks(X, fn)
+    if not np.isfinite(out).all():
+        raise ValueError(
+            "The network's outputs overflowed to NaN or infinity on X: its values are far "
+            "larger than those the network was trained on. Scale X as the training data was "
+            "scaled, e.g. with the same StandardScaler in a Pipeline."
+        )
+    return out
+
+
 class InconsistentVersionWarning(UserWarning):
     """Warned when an estimator saved by one sk_ann version is loaded by another.
 
@@ -554,7 +571,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""
-        return in_chunks(self._validated_input(X), self.network_.predict)
+        return finite_outputs(self._validated_input(X), self.network_.predict)
 
     def _check_solver(self):
         if self.solver not in _STOCHASTIC_SOLVERS:

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
-from sk_ann import ANNClassifier, ANNRegressor, InvalidParameterError
+from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InvalidParameterError
 
 ESTIMATORS = [ANNClassifier, ANNRegressor]
 
@@ -304,3 +304,19 @@ def test_regression_targets_beyond_float32_are_refused(iris):
     X, _ = iris
     with pytest.raises(ValueError, match="y has values beyond the range of float32"):
         ANNRegressor(dtype="float32").fit(X, np.full(len(X), 1e39))
+
+
+@pytest.mark.parametrize("cls, methods", [
+    (ANNClassifier, ["predict", "predict_proba"]),
+    (ANNRegressor, ["predict"]),
+    (ANNAutoencoder, ["transform", "score_samples"]),
+])
+def test_outputs_that_overflow_are_refused_rather_than_returned_as_nan(cls, methods, iris):
+    X, y = iris
+    est = cls(max_iter=2, random_state=0).fit(X, y)
+    est.coefs_[0][:] *= 1e10  # finite weights that overflow on data far beyond X's scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for method in methods:
+            with pytest.raises(ValueError, match="outputs overflowed to NaN or infinity on X"):
+                getattr(est, method)(X * 1e300)
