@@ -267,10 +267,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state,
                                      rng, incremental, unchanged, callbacks, validation)
         if not np.isfinite(network.params).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may contain "
-                "large values and need to be preprocessed, e.g. with StandardScaler."
-            )
+            raise ValueError(self._diverged_message(state) + unchanged)
         self._commit(encoder, network, state)
 
     def _loss(self, encoder):
@@ -426,11 +423,18 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
 
     def _diverged_message(self, state):
+        when = "iteration" if self.solver == "lbfgs" else "epoch"
+        if state.loss is not None and math.isfinite(state.loss):
+            # The loss is taken before each step: the last step overflowed.
+            what = f"The parameters became non-finite at {when} {state.n_iter}"
+        else:
+            what = f"The loss became {state.loss} at {when} {state.n_iter}"
+        remedy = "scale X, e.g. with StandardScaler in a Pipeline."
+        if self.solver != "lbfgs":  # L-BFGS has no learning rate: it picks its own steps
+            remedy = f"lower learning_rate_init (now {self.learning_rate_init}) or " + remedy
         return (
             "Solver produced non-finite parameter weights. The input data may contain large "
-            f"values and need to be preprocessed. The loss became {state.loss} at epoch "
-            f"{state.n_iter} (solver={self.solver!r}); lower learning_rate_init (now "
-            f"{self.learning_rate_init}) or scale X, e.g. with StandardScaler in a Pipeline."
+            f"values and need to be preprocessed. {what} (solver={self.solver!r}); {remedy}"
         )
 
     def _with_class_weights(self, sample_weight, encoder, y, incremental, dtype):

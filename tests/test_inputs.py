@@ -320,3 +320,17 @@ def test_outputs_that_overflow_are_refused_rather_than_returned_as_nan(cls, meth
         for method in methods:
             with pytest.raises(ValueError, match="outputs overflowed to NaN or infinity on X"):
                 getattr(est, method)(X * 1e300)
+
+
+def test_divergence_messages_say_what_became_non_finite_and_what_to_change(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match=r"The loss became (nan|inf) at iteration \d+ "
+                                         r"\(solver='lbfgs'\); scale X") as error:
+        ANNRegressor(solver="lbfgs", max_iter=5).fit(X * 1e300, X[:, 0])
+    assert "learning_rate_init" not in str(error.value)
+    # The epoch's loss was finite; the step after it overflowed the weights.
+    with pytest.raises(ValueError, match=r"The parameters became non-finite at epoch 1 "
+                                         r"\(solver='sgd'\); lower learning_rate_init"):
+        ANNRegressor(solver="sgd", learning_rate_init=1e300, early_stopping=True,
+                     max_iter=5, random_state=0).fit(X, X[:, 0])
+
