@@ -55,6 +55,10 @@ def in_chunks(X, fn):
     ])
 
 
+class NonFiniteOutputError(ValueError):
+    """The network's outputs overflowed to NaN or infinity on the X it was given."""
+
+
 def finite_outputs(X, fn):
     """``in_chunks(X, fn)`` for a fitted network, refused where it overflowed on ``X``.
 
@@ -64,7 +68,7 @@ def finite_outputs(X, fn):
     with np.errstate(over="ignore", invalid="ignore"):
         out = in_chunks(X, fn)
     if not np.isfinite(out).all():
-        raise ValueError(
+        raise NonFiniteOutputError(
             "The network's outputs overflowed to NaN or infinity on X: its values are far "
             "larger than those the network was trained on. Scale X as the training data was "
             "scaled, e.g. with the same StandardScaler in a Pipeline."
@@ -540,7 +544,15 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 current = copy.copy(self)
                 current._commit(encoder, network, state)
                 kwargs = {} if sw_val is None else {"sample_weight": sw_val}
-                return float(scorer(current, X_val, y_val, **kwargs))
+                try:
+                    return float(scorer(current, X_val, y_val, **kwargs))
+                except NonFiniteOutputError:
+                    return math.nan  # diverged: the trainer says so
+                except (ValueError, TypeError) as error:
+                    kind = ValueError if isinstance(error, ValueError) else TypeError
+                    raise kind(
+                        f"scoring={scoring!r} failed on the validation data: {error}"
+                    ) from error
 
         return score, validation_loss
 

@@ -334,3 +334,18 @@ def test_divergence_messages_say_what_became_non_finite_and_what_to_change(iris)
         ANNRegressor(solver="sgd", learning_rate_init=1e300, early_stopping=True,
                      max_iter=5, random_state=0).fit(X, X[:, 0])
 
+
+def test_a_scoring_that_cannot_score_the_target_is_named(iris):
+    X, y = iris
+    labels = np.column_stack([y, y % 2])  # two label columns: accuracy_score refuses them
+    with pytest.raises(ValueError, match="scoring='accuracy' failed on the validation data: "
+                                         "multiclass-multioutput is not supported"):
+        ANNClassifier(early_stopping=True, scoring="accuracy", max_iter=2).fit(X, labels)
+
+
+def test_a_scoring_is_not_asked_to_score_a_diverged_network(iris):
+    X, y = iris
+    est = ANNClassifier(solver="sgd", learning_rate_init=1e300, early_stopping=True,
+                        scoring="accuracy", max_iter=5, random_state=0)
+    with pytest.raises(ValueError, match="Solver produced non-finite parameter weights"):
+        est.fit(X, y)
