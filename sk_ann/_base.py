@@ -63,15 +63,18 @@ def finite_outputs(X, fn):
     """``in_chunks(X, fn)`` for a fitted network, refused where it overflowed on ``X``.
 
     Finite parameters can still overflow on inputs far larger than the training
-    data; the error says so rather than returning NaN.
+    data, or when the last training step made them huge; the error says so
+    rather than returning NaN.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         out = in_chunks(X, fn)
     if not np.isfinite(out).all():
         raise NonFiniteOutputError(
-            "The network's outputs overflowed to NaN or infinity on X: its values are far "
-            "larger than those the network was trained on. Scale X as the training data was "
-            "scaled, e.g. with the same StandardScaler in a Pipeline."
+            "The network's outputs overflowed to NaN or infinity on X. Either X has values "
+            "far larger than the data the network was trained on (scale X as the training "
+            "data was scaled, e.g. with the same StandardScaler in a Pipeline), or training "
+            "made the weights too large (refit with a lower learning_rate_init, on scaled "
+            "data)."
         )
     return out
 
