@@ -491,6 +491,15 @@ class BaseANN(CallbackSupport, BaseEstimator):
         train, val = train_test_split(
             np.arange(n_samples), test_size=n_val, random_state=rng, stratify=stratify,
         )
+        if sample_weight is not None:
+            for part, rows in (("training", train), ("validation", val)):
+                if not sample_weight[rows].any():
+                    raise ValueError(
+                        f"The {part} part of early_stopping's split holds only samples whose "
+                        "sample_weight is 0, so there is nothing to learn or to score. Give "
+                        "more samples a positive weight, change validation_fraction or "
+                        "random_state, or pass X_val and y_val."
+                    )
         sw_train = None if sample_weight is None else sample_weight[train]
         sw_val = None if sample_weight is None else sample_weight[val]
         return (X[train], Y[train], sw_train), (X[val], y[val], Y[val], sw_val)

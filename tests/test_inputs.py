@@ -350,3 +350,19 @@ def test_a_scoring_is_not_asked_to_score_a_diverged_network(iris):
                         scoring="accuracy", max_iter=5, random_state=0)
     with pytest.raises(ValueError, match="Solver produced non-finite parameter weights"):
         est.fit(X, y)
+
+
+def test_early_stopping_refuses_a_split_whose_side_weighs_nothing(iris):
+    X, y = iris
+    X, y = X[[0, 1, 50, 51]], y[[0, 1, 50, 51]]
+    named = set()
+    # One sample weighs anything: whichever side of the 2 + 2 split lacks it weighs nothing.
+    for heavy in range(4):
+        est = ANNClassifier(early_stopping=True, validation_fraction=0.5, max_iter=2,
+                            random_state=0)
+        with pytest.raises(ValueError, match="part of early_stopping's split holds only "
+                                             "samples whose sample_weight is 0") as error:
+            est.fit(X, y, sample_weight=np.eye(4)[heavy])
+        named.add(str(error.value).split()[1])
+        assert not hasattr(est, "network_")
+    assert named == {"training", "validation"}
