@@ -410,6 +410,16 @@ class BaseANN(CallbackSupport, BaseEstimator):
                               early_stopping=self.early_stopping and not incremental)
         if outcome == training.DIVERGED:
             raise ValueError(self._diverged_message(state) + unchanged)
+        # Each epoch's loss is taken before its steps, so a last step that made the
+        # weights huge goes unseen; one batch of outputs shows it at little cost.
+        with np.errstate(over="ignore", invalid="ignore"):
+            first_batch = network.predict(X[:trainer.batch_size])
+        if np.isfinite(network.params).all() and not np.isfinite(first_batch).all():
+            raise ValueError(
+                "Training made the weights so large that the network's outputs on the "
+                f"training data overflowed after epoch {state.n_iter} "
+                f"(solver={self.solver!r}); {self._divergence_remedy()}{unchanged}"
+            )
         if outcome == training.DIVERGED_RESTORED:
             best = int(np.nanargmax(state.validation_scores)) + 1
             warnings.warn(
@@ -436,13 +446,17 @@ class BaseANN(CallbackSupport, BaseEstimator):
             what = f"The parameters became non-finite at {when} {state.n_iter}"
         else:
             what = f"The loss became {state.loss} at {when} {state.n_iter}"
+        return (
+            "Solver produced non-finite parameter weights. The input data may contain large "
+            f"values and need to be preprocessed. {what} (solver={self.solver!r}); "
+            f"{self._divergence_remedy()}"
+        )
+
+    def _divergence_remedy(self):
         remedy = "scale X, e.g. with StandardScaler in a Pipeline."
         if self.solver != "lbfgs":  # L-BFGS has no learning rate: it picks its own steps
             remedy = f"lower learning_rate_init (now {self.learning_rate_init}) or " + remedy
-        return (
-            "Solver produced non-finite parameter weights. The input data may contain large "
-            f"values and need to be preprocessed. {what} (solver={self.solver!r}); {remedy}"
-        )
+        return remedy
 
     def _with_class_weights(self, sample_weight, encoder, y, incremental, dtype):
         """``sample_weight`` times the weights of the samples' classes (classifiers)."""

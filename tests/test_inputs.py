@@ -366,3 +366,20 @@ def test_early_stopping_refuses_a_split_whose_side_weighs_nothing(iris):
         named.add(str(error.value).split()[1])
         assert not hasattr(est, "network_")
     assert named == {"training", "validation"}
+
+
+@pytest.mark.parametrize("make, scale", [
+    (lambda: ANNClassifier(solver="sgd", learning_rate_init=1e6, max_iter=1, random_state=0),
+     1e200),
+    (lambda: ANNAutoencoder(solver="sgd", alpha=1e30, max_iter=1, random_state=0,
+                            dtype="float32"), 1.0),
+])
+def test_a_last_step_that_makes_outputs_overflow_fails_the_fit(iris, make, scale):
+    X, y = iris
+    # The epoch's loss, taken before its step, is finite; the weights after it are not
+    # usable: the fit fails rather than leave a model that cannot predict its own data.
+    est = make()
+    with pytest.raises(ValueError, match="Training made the weights so large that the "
+                                         "network's outputs on the training data overflowed"):
+        est.fit(X * scale, y)
+    assert not hasattr(est, "network_")
