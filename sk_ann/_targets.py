@@ -44,12 +44,21 @@ class ContinuousTarget:
         return {}
 
     def transform(self, y, dtype):
+        y = np.asarray(y)
+        if y.dtype.kind in "US":  # validate_data converts object arrays, not strings
+            try:
+                y = y.astype(np.float64)
+            except ValueError:
+                raise ValueError(
+                    f"y must hold numbers for a regressor, got strings such as "
+                    f"{str(y.flat[0])!r}. To predict class labels, use ANNClassifier."
+                ) from None
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
                 f"loss='poisson' needs y >= 0, got a minimum of {y.min()}; "
                 "use loss='squared_error' for targets that can be negative."
             )
-        Y = as_network_dtype(np.asarray(y), dtype, "y")
+        Y = as_network_dtype(y, dtype, "y")
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def inverse_transform(self, P):

@@ -383,3 +383,15 @@ def test_a_last_step_that_makes_outputs_overflow_fails_the_fit(iris, make, scale
                                          "network's outputs on the training data overflowed"):
         est.fit(X * scale, y)
     assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regression_targets_of_strings_are_refused_naming_y(iris, loss):
+    X, y = iris
+    words = np.array(["low", "mid", "high"])[y]
+    with pytest.raises(ValueError, match="y must hold numbers for a regressor, got strings "
+                                         "such as 'low'"):
+        ANNRegressor(loss=loss).fit(X, words)
+    # Numbers written as strings are numbers.
+    est = ANNRegressor(loss=loss, max_iter=2, random_state=0).fit(X, y.astype(str))
+    assert est.predict(X).shape == (150,)
