@@ -519,7 +519,21 @@ class BaseANN(CallbackSupport, BaseEstimator):
         return (X[train], Y[train], sw_train), (X[val], y[val], Y[val], sw_val)
 
     def _validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
-        """The user's ``X_val, y_val, sample_weight_val`` checked against the training data."""
+        """The user's ``X_val, y_val, sample_weight_val`` checked against the training data.
+
+        The checks are those of the training data, whose messages speak of X, y and
+        sample_weight: they are prefixed to say that the validation data is meant.
+        """
+        try:
+            return self._checked_validation_set(encoder, X_val, y_val, sample_weight_val,
+                                                dtype)
+        except (ValueError, TypeError) as error:
+            kind = ValueError if isinstance(error, ValueError) else TypeError
+            raise kind(
+                f"Invalid validation data (X_val, y_val, sample_weight_val): {error}"
+            ) from error
+
+    def _checked_validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
         X_val, y_val = self._validate_training_data(X_val, y_val, first_pass=False)
         X_val = as_network_dtype(X_val, dtype, "X_val")
         if y_val.shape[0] != X_val.shape[0]:

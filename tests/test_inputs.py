@@ -395,3 +395,29 @@ def test_regression_targets_of_strings_are_refused_naming_y(iris, loss):
     # Numbers written as strings are numbers.
     est = ANNRegressor(loss=loss, max_iter=2, random_state=0).fit(X, y.astype(str))
     assert est.predict(X).shape == (150,)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("bad, match", [
+    ("NaN", "Input X contains NaN"),
+    ("wider", "X has 5 features, but .* is expecting 4"),
+    ("shorter y_val", "inconsistent numbers of samples"),
+    ("negative weights", "Negative values in data passed to `sample_weight`"),
+])
+def test_errors_in_validation_data_say_it_is_the_validation_data(cls, iris, bad, match):
+    X, _ = iris
+    y = _target(cls, iris)
+    X_val, y_val, sw_val = X[:10].copy(), y[:10], None
+    if bad == "NaN":
+        X_val[0, 0] = np.nan
+    elif bad == "wider":
+        X_val = np.hstack([X_val, X_val[:, :1]])
+    elif bad == "shorter y_val":
+        y_val = y_val[:-1]
+    else:
+        sw_val = -np.ones(10)
+    est = cls(max_iter=2)
+    with pytest.raises(ValueError, match=r"^Invalid validation data \(X_val, y_val, "
+                                         r"sample_weight_val\): .*" + match):
+        est.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
+    assert not hasattr(est, "network_")
