@@ -535,6 +535,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _checked_validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
         X_val, y_val = self._validate_training_data(X_val, y_val, first_pass=False)
+        if X_val.shape[0] < 2:
+            # R² is undefined on one sample: every epoch would score NaN (and warn).
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} row; the validation score needs at least 2, as "
+                "early_stopping's own split does. Pass more validation rows."
+            )
         X_val = as_network_dtype(X_val, dtype, "X_val")
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(

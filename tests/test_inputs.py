@@ -421,3 +421,14 @@ def test_errors_in_validation_data_say_it_is_the_validation_data(cls, iris, bad,
                                          r"sample_weight_val\): .*" + match):
         est.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
     assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_validation_data_of_one_row_is_refused(regression, early_stopping):
+    X, y = regression
+    # R² is undefined on one row: each epoch scored NaN with a warning, and early
+    # stopping took the NaN score for a divergence.
+    est = ANNRegressor(max_iter=3, early_stopping=early_stopping)
+    with pytest.raises(ValueError, match="X_val has 1 row; the validation score needs at "
+                                         "least 2"):
+        est.fit(X, y, X_val=X[:1], y_val=y[:1])
