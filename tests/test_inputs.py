@@ -432,3 +432,22 @@ def test_validation_data_of_one_row_is_refused(regression, early_stopping):
     with pytest.raises(ValueError, match="X_val has 1 row; the validation score needs at "
                                          "least 2"):
         est.fit(X, y, X_val=X[:1], y_val=y[:1])
+
+
+def test_labels_that_are_numbers_in_an_object_array_are_classes(iris):
+    X, y = iris
+    # pandas gives object columns of numbers; two label columns of them were taken already.
+    est = ANNClassifier(max_iter=2, random_state=0).fit(X, pd.Series(y, dtype=object))
+    assert est.classes_.tolist() == [0, 1, 2]
+    assert set(est.predict(X)) <= {0, 1, 2}
+    est.partial_fit(X, y.astype(object))
+
+
+@pytest.mark.parametrize("labels", [
+    np.array([1, "one"] * 75, dtype=object),
+    np.array([None, "cat"] * 75, dtype=object),
+])
+def test_labels_of_mixed_types_are_refused_saying_so(iris, labels):
+    X, _ = iris
+    with pytest.raises(ValueError, match="The labels in y mix types"):
+        ANNClassifier().fit(X, labels)
