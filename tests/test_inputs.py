@@ -437,10 +437,14 @@ def test_validation_data_of_one_row_is_refused(regression, early_stopping):
 def test_labels_that_are_numbers_in_an_object_array_are_classes(iris):
     X, y = iris
     # pandas gives object columns of numbers; two label columns of them were taken already.
-    est = ANNClassifier(max_iter=2, random_state=0).fit(X, pd.Series(y, dtype=object))
+    labels = pd.Series(y, dtype=object)
+    est = ANNClassifier(max_iter=2, random_state=0).fit(X, labels)
     assert est.classes_.tolist() == [0, 1, 2]
     assert set(est.predict(X)) <= {0, 1, 2}
-    est.partial_fit(X, y.astype(object))
+    assert est.score(X, labels) == np.mean(est.predict(X) == y)
+    two_columns = np.column_stack([labels, labels])
+    est.fit(X, two_columns)
+    assert est.score(X, two_columns) == np.mean((est.predict(X) == two_columns).all(axis=1))
 
 
 @pytest.mark.parametrize("labels", [
