@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 # Fitting a network is slower than hypothesis expects of a test case; timings
 # on shared CI machines vary too much for a deadline to mean anything.
 _SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=60, derandomize=True, database=None, **_SLOW)
+settings.register_profile("ci", max_examples=300, derandomize=True, database=None, **_SLOW)
 settings.register_profile("thorough", max_examples=2000, print_blob=True, **_SLOW)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
