@@ -239,7 +239,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
             The decoded data, in the dtype of the network.
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=(np.float64, np.float32))
+        Z = check_array(X, dtype=(np.float64, np.float32), input_name="X")
         if Z.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {Z.shape[1]} columns, but ANNAutoencoder decodes codes of "

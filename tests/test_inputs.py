@@ -455,3 +455,10 @@ def test_labels_of_mixed_types_are_refused_saying_so(iris, labels):
     X, _ = iris
     with pytest.raises(ValueError, match="The labels in y mix types"):
         ANNClassifier().fit(X, labels)
+
+
+def test_inverse_transform_names_x_when_codes_hold_nan(iris):
+    X, _ = iris
+    ae = ANNAutoencoder((5, 2), max_iter=2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        ae.inverse_transform(np.full((3, 2), np.nan))
