@@ -571,6 +571,25 @@ def autoencoder_cases(draw):
     return case
 
 
+def assert_refuses_bad_inputs(est, methods):
+    """Each of ``methods`` refuses NaN and a wrong number of columns, naming the problem."""
+    for name in methods:
+        method = getattr(est, name)
+        width = est.n_features_in_
+        if name == "inverse_transform":  # it takes codes, as wide as the bottleneck
+            width = est.transform(np.zeros((1, width))).shape[1]
+        for X_bad, topic in [(np.full((2, width), np.nan), r"\bX\b.*NaN"),
+                             (np.zeros((2, width + 1)), r"\bX\b has \d+ (features|columns)")]:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # e.g. no feature names: meant so
+                    method(X_bad)
+            except ValueError as error:
+                assert_names_the_problem(error, [topic])
+            else:
+                raise AssertionError(f"{name} accepted {X_bad.shape} input with {topic}")
+
+
 def check_classifier(est, case):
     X, n = case.X, case.n_samples
     predicted = est.predict(X)
@@ -593,6 +612,7 @@ def check_classifier(est, case):
         assert not np.isnan(block).any() and (block <= 0).all()
     score = est.score(X, case.y)
     assert 0.0 <= score <= 1.0
+    assert_refuses_bad_inputs(est, ["predict", "predict_proba", "predict_log_proba"])
 
 
 def check_regressor(est, case):
@@ -606,6 +626,7 @@ def check_regressor(est, case):
         score = est.score(case.X, case.y)
         # -inf where the predictions are so far off that their squared errors overflow.
         assert not np.isnan(score) and score <= 1.0
+    assert_refuses_bad_inputs(est, ["predict"])
 
 
 def check_autoencoder(est, case):
@@ -619,6 +640,7 @@ def check_autoencoder(est, case):
     assert_finite(reconstruction, "inverse_transform")
     assert_finite(est.score_samples(case.X), "score_samples")
     assert np.isfinite(est.score(case.X))
+    assert_refuses_bad_inputs(est, ["transform", "inverse_transform", "score_samples"])
 
 
 @given(classifier_cases())
