@@ -695,30 +695,43 @@ def _stochastic_parameters(extra=None):
     )
 
 
-@given(labels=st.sampled_from(sorted(LABEL_SETS)), n_classes=st.integers(2, 4),
-       n_features=st.integers(1, 4), batch_sizes=st.lists(st.integers(1, 5), min_size=1,
-                                                          max_size=4),
+@given(label_sets=st.lists(st.sampled_from(sorted(LABEL_SETS)), min_size=1, max_size=2),
+       n_classes=st.integers(2, 4), n_features=st.integers(1, 4),
+       batch_sizes=st.lists(st.integers(1, 5), min_size=1, max_size=4),
        params=_stochastic_parameters(), seed=st.integers(0, 2**16), data=st.data())
-def test_partial_fit_with_classes_missing_from_every_batch(labels, n_classes, n_features,
+def test_partial_fit_with_classes_missing_from_every_batch(label_sets, n_classes, n_features,
                                                           batch_sizes, params, seed, data):
-    classes = LABEL_SETS[labels][:n_classes]
-    # One class never shows up; the others only now and then.
-    unseen = data.draw(st.integers(0, len(classes) - 1), label="unseen")
-    seen = np.delete(classes, unseen)
+    # One label column or two; in each, one class never shows up and the others only now
+    # and then.
+    columns = []
+    for name in label_sets:
+        classes = LABEL_SETS[name][:n_classes]
+        unseen = data.draw(st.integers(0, len(classes) - 1), label=f"unseen {name}")
+        columns.append((classes, np.delete(classes, unseen)))
+    several = len(columns) > 1
+    classes = [known for known, _ in columns] if several else columns[0][0]
     rng = np.random.RandomState(seed)
     est = ANNClassifier(**params)
     X_probe = rng.standard_normal((3, n_features))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for n in batch_sizes:
-            X, y = rng.standard_normal((n, n_features)), rng.choice(seen, size=n)
-            est.partial_fit(X, y, classes=classes if rng.rand() < 0.5 or
-                            not hasattr(est, "classes_") else None)
-            np.testing.assert_array_equal(est.classes_, np.sort(classes))
-            proba = est.predict_proba(X_probe)
-            assert proba.shape == (3, len(classes))
-            assert_probabilities([proba], 3, distribution=True)
-            assert set(est.predict(X_probe)) <= set(classes)
+            X = rng.standard_normal((n, n_features))
+            y = np.empty((n, len(columns)), dtype=object)  # labels of a type per column
+            for k, (_, seen) in enumerate(columns):
+                y[:, k] = rng.choice(seen, size=n)
+            y = y if several else y[:, 0].astype(columns[0][0].dtype)
+            again = rng.rand() < 0.5 or not hasattr(est, "classes_")
+            est.partial_fit(X, y, classes=classes if again else None)
+            predicted, proba = est.predict(X_probe), est.predict_proba(X_probe)
+            blocks = proba if several else [proba]
+            for k, ((known, _), fitted, block) in enumerate(zip(
+                    columns, est.classes_ if several else [est.classes_], blocks)):
+                np.testing.assert_array_equal(fitted, np.sort(known))
+                assert block.shape == (3, len(known))
+                labels = predicted[:, k] if several else predicted
+                assert set(labels) <= set(known)
+            assert_probabilities(blocks, 3, distribution=True)
     assert_few_warnings(caught)
 
 
