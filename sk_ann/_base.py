@@ -591,7 +591,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 current._commit(encoder, network, state)
                 kwargs = {} if sw_val is None else {"sample_weight": sw_val}
                 try:
-                    return float(scorer(current, X_val, y_val, **kwargs))
+                    with warnings.catch_warnings():
+                        # X_val, feature names included, was checked before training;
+                        # the scorer gets it as an array, which would warn every epoch.
+                        warnings.filterwarnings(
+                            "ignore", message="X does not have valid feature names")
+                        return float(scorer(current, X_val, y_val, **kwargs))
                 except NonFiniteOutputError:
                     return math.nan  # diverged: the trainer says so
                 except (ValueError, TypeError) as error:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InvalidParameterError
 
@@ -462,3 +462,17 @@ def test_inverse_transform_names_x_when_codes_hold_nan(iris):
     ae = ANNAutoencoder((5, 2), max_iter=2, random_state=0).fit(X)
     with pytest.raises(ValueError, match="Input X contains NaN"):
         ae.inverse_transform(np.full((3, 2), np.nan))
+
+
+@pytest.mark.parametrize("how", ["early_stopping", "X_val"])
+def test_a_scoring_on_dataframe_validation_data_does_not_warn_every_epoch(iris, how):
+    X, _ = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    est = ANNRegressor(max_iter=5, scoring="r2", early_stopping=how == "early_stopping",
+                       random_state=0)
+    validation = {"X_val": df, "y_val": X[:, 0]} if how == "X_val" else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(df, X[:, 0], **validation)
+    assert len(est.validation_scores_) == 5
