@@ -3,12 +3,13 @@
 The property-based tests (``tests/test_fuzz.py``) run under one of two
 hypothesis profiles:
 
-- ``ci``, the default: a fixed set of examples derived from each test's
-  code (``derandomize=True``) and no example database, so every run of the
-  suite, locally or in CI, tries exactly the same cases;
-- ``thorough``: many more examples, random ones that differ from run to run,
-  and the database under ``.hypothesis/`` that replays a failure found
-  earlier. Run it before a release or after changing input handling::
+- ``ci``, the default: 300 examples per test, a fixed set derived from each
+  test's code (``derandomize=True``) and no example database, so every run of
+  the suite, locally or in CI, tries exactly the same cases;
+- ``thorough``: 2000 examples per test (a minute or two in all), random ones
+  that differ from run to run, and the database under ``.hypothesis/`` that
+  replays a failure found earlier. Run it before a release or after changing
+  input handling::
 
       HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 """
