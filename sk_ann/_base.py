@@ -20,6 +20,7 @@ from ._validation import (
     Interval,
     OneOf,
     any_of,
+    as_network_dtype,
     check_sample_weight,
     is_activation,
     is_batch_norm,
@@ -53,6 +54,30 @@ def in_chunks(X, fn):
     return np.concatenate([
         fn(X[start:start + _PREDICT_CHUNK]) for start in range(0, X.shape[0], _PREDICT_CHUNK)
     ])
+
+
+class NonFiniteOutputError(ValueError):
+    """The network's outputs overflowed to NaN or infinity on the X it was given."""
+
+
+def finite_outputs(X, fn):
+    """``in_chunks(X, fn)`` for a fitted network, refused where it overflowed on ``X``.
+
+    Finite parameters can still overflow on inputs far larger than the training
+    data, or when the last training step made them huge; the error says so
+    rather than returning NaN.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = in_chunks(X, fn)
+    if not np.isfinite(out).all():
+        raise NonFiniteOutputError(
+            "The network's outputs overflowed to NaN or infinity on X. Either X has values "
+            "far larger than the data the network was trained on (scale X as the training "
+            "data was scaled, e.g. with the same StandardScaler in a Pipeline), or training "
+            "made the weights too large (refit with a lower learning_rate_init, on scaled "
+            "data)."
+        )
+    return out
 
 
 class InconsistentVersionWarning(UserWarning):
@@ -225,7 +250,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
             encoder = self._target_encoder
             self._check_target_compatible(encoder, y, incremental)
             dtype = self.network_.dtype
-        X = X.astype(dtype, copy=False)
+        X = as_network_dtype(X, dtype, "X")
         Y = encoder.transform(y, dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
         sample_weight = self._with_class_weights(sample_weight, encoder, y, incremental, dtype)
@@ -250,10 +275,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state,
                                      rng, incremental, unchanged, callbacks, validation)
         if not np.isfinite(network.params).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may contain "
-                "large values and need to be preprocessed, e.g. with StandardScaler."
-            )
+            raise ValueError(self._diverged_message(state) + unchanged)
         self._commit(encoder, network, state)
 
     def _loss(self, encoder):
@@ -390,6 +412,16 @@ class BaseANN(CallbackSupport, BaseEstimator):
                               early_stopping=self.early_stopping and not incremental)
         if outcome == training.DIVERGED:
             raise ValueError(self._diverged_message(state) + unchanged)
+        # Each epoch's loss is taken before its steps, so a last step that made the
+        # weights huge goes unseen; one batch of outputs shows it at little cost.
+        with np.errstate(over="ignore", invalid="ignore"):
+            first_batch = network.predict(X[:trainer.batch_size])
+        if np.isfinite(network.params).all() and not np.isfinite(first_batch).all():
+            raise ValueError(
+                "Training made the weights so large that the network's outputs on the "
+                f"training data overflowed after epoch {state.n_iter} "
+                f"(solver={self.solver!r}); {self._divergence_remedy()}{unchanged}"
+            )
         if outcome == training.DIVERGED_RESTORED:
             best = int(np.nanargmax(state.validation_scores)) + 1
             warnings.warn(
@@ -410,12 +442,23 @@ class BaseANN(CallbackSupport, BaseEstimator):
             )
 
     def _diverged_message(self, state):
+        when = "iteration" if self.solver == "lbfgs" else "epoch"
+        if state.loss is not None and math.isfinite(state.loss):
+            # The loss is taken before each step: the last step overflowed.
+            what = f"The parameters became non-finite at {when} {state.n_iter}"
+        else:
+            what = f"The loss became {state.loss} at {when} {state.n_iter}"
         return (
             "Solver produced non-finite parameter weights. The input data may contain large "
-            f"values and need to be preprocessed. The loss became {state.loss} at epoch "
-            f"{state.n_iter} (solver={self.solver!r}); lower learning_rate_init (now "
-            f"{self.learning_rate_init}) or scale X, e.g. with StandardScaler in a Pipeline."
+            f"values and need to be preprocessed. {what} (solver={self.solver!r}); "
+            f"{self._divergence_remedy()}"
         )
+
+    def _divergence_remedy(self):
+        remedy = "scale X, e.g. with StandardScaler in a Pipeline."
+        if self.solver != "lbfgs":  # L-BFGS has no learning rate: it picks its own steps
+            remedy = f"lower learning_rate_init (now {self.learning_rate_init}) or " + remedy
+        return remedy
 
     def _with_class_weights(self, sample_weight, encoder, y, incremental, dtype):
         """``sample_weight`` times the weights of the samples' classes (classifiers)."""
@@ -441,24 +484,66 @@ class BaseANN(CallbackSupport, BaseEstimator):
         Returns ``(X, Y, sample_weight)`` to train on and ``(X, y, Y,
         sample_weight)`` held out; the sample weights stay with their rows.
         """
-        stratify = self._stratify(y, encoder)
-        train, val = train_test_split(
-            np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng,
-            stratify=stratify,
-        )
-        if val.shape[0] < 2:
+        n_samples = X.shape[0]
+        # train_test_split's rounding, checked here so that the error names sk_ann's
+        # parameter rather than train_test_split's test_size.
+        n_val = math.ceil(self.validation_fraction * n_samples)
+        if n_val < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size "
-                "of your dataset."
+                f"of your dataset: early_stopping holds out validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples, {n_val} of them, and needs "
+                "at least 2. Or pass X_val and y_val."
             )
+        if n_val == n_samples:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction={self.validation_fraction} of "
+                f"{n_samples} samples, which leaves none to train on. Lower "
+                "'validation_fraction', pass more samples, or pass X_val and y_val."
+            )
+        stratify = self._stratify(y, encoder)
+        if stratify is not None and min(n_val, n_samples - n_val) < len(np.unique(stratify)):
+            stratify = None  # no room for every class on both sides: left to chance
+        train, val = train_test_split(
+            np.arange(n_samples), test_size=n_val, random_state=rng, stratify=stratify,
+        )
+        if sample_weight is not None:
+            for part, rows in (("training", train), ("validation", val)):
+                if not sample_weight[rows].any():
+                    raise ValueError(
+                        f"The {part} part of early_stopping's split holds only samples whose "
+                        "sample_weight is 0, so there is nothing to learn or to score. Give "
+                        "more samples a positive weight, change validation_fraction or "
+                        "random_state, or pass X_val and y_val."
+                    )
         sw_train = None if sample_weight is None else sample_weight[train]
         sw_val = None if sample_weight is None else sample_weight[val]
         return (X[train], Y[train], sw_train), (X[val], y[val], Y[val], sw_val)
 
     def _validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
-        """The user's ``X_val, y_val, sample_weight_val`` checked against the training data."""
+        """The user's ``X_val, y_val, sample_weight_val`` checked against the training data.
+
+        The checks are those of the training data, whose messages speak of X, y and
+        sample_weight: they are prefixed to say that the validation data is meant.
+        """
+        try:
+            return self._checked_validation_set(encoder, X_val, y_val, sample_weight_val,
+                                                dtype)
+        except (ValueError, TypeError) as error:
+            kind = ValueError if isinstance(error, ValueError) else TypeError
+            raise kind(
+                f"Invalid validation data (X_val, y_val, sample_weight_val): {error}"
+            ) from error
+
+    def _checked_validation_set(self, encoder, X_val, y_val, sample_weight_val, dtype):
         X_val, y_val = self._validate_training_data(X_val, y_val, first_pass=False)
-        X_val = X_val.astype(dtype, copy=False)
+        if X_val.shape[0] < 2:
+            # R² is undefined on one sample: every epoch would score NaN (and warn).
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} row; the validation score needs at least 2, as "
+                "early_stopping's own split does. Pass more validation rows."
+            )
+        X_val = as_network_dtype(X_val, dtype, "X_val")
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(
                 f"X_val has {X_val.shape[0]} rows and y_val {y_val.shape[0]}; pass one target "
@@ -507,7 +592,20 @@ class BaseANN(CallbackSupport, BaseEstimator):
                 current = copy.copy(self)
                 current._commit(encoder, network, state)
                 kwargs = {} if sw_val is None else {"sample_weight": sw_val}
-                return float(scorer(current, X_val, y_val, **kwargs))
+                try:
+                    with warnings.catch_warnings():
+                        # X_val, feature names included, was checked before training;
+                        # the scorer gets it as an array, which would warn every epoch.
+                        warnings.filterwarnings(
+                            "ignore", message="X does not have valid feature names")
+                        return float(scorer(current, X_val, y_val, **kwargs))
+                except NonFiniteOutputError:
+                    return math.nan  # diverged: the trainer says so
+                except (ValueError, TypeError) as error:
+                    kind = ValueError if isinstance(error, ValueError) else TypeError
+                    raise kind(
+                        f"scoring={scoring!r} failed on the validation data: {error}"
+                    ) from error
 
         return score, validation_loss
 
@@ -538,11 +636,11 @@ class BaseANN(CallbackSupport, BaseEstimator):
         """``X`` checked against the fit and cast to the network's dtype."""
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
-        return X.astype(self.network_.dtype, copy=False)
+        return as_network_dtype(X, self.network_.dtype, "X")
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""
-        return in_chunks(self._validated_input(X), self.network_.predict)
+        return finite_outputs(self._validated_input(X), self.network_.predict)
 
     def _check_solver(self):
         if self.solver not in _STOCHASTIC_SOLVERS:

@@ -34,6 +34,7 @@ around the solver and yields such an object.
 
 import copy
 import functools
+import warnings
 from contextlib import contextmanager
 
 try:
@@ -42,6 +43,15 @@ except ImportError:  # scikit-learn < 1.9
     CallbackSupportMixin = with_callbacks = None
 
 _UNSET = object()
+
+
+@contextmanager
+def _checked_array_x():
+    """Hooks get the validated X, an array: a callback scoring on it after a fit on a
+    DataFrame would otherwise be warned about feature names at every epoch."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        yield
 
 
 class _NoCallbackSupport:
@@ -87,8 +97,9 @@ else:
             epochs = _EpochTasks(self, root, X, y, metadata, snapshot)
             yield epochs
             epochs.close()
-            root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
-                                      reconstruction_attributes=snapshot)
+            with _checked_array_x():
+                root.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                          reconstruction_attributes=snapshot)
 
         def _fitted_attributes(self, encoder, network, state):
             """The attributes a fit ending now would publish, on copies of the network."""
@@ -118,7 +129,8 @@ class _EpochTasks:
     def on_epoch_end(self, state):
         """End the epoch's task; True when a callback asks to stop training."""
         task, self.task = self.task, None
-        return task.call_on_fit_task_end(**self._data())
+        with _checked_array_x():
+            return task.call_on_fit_task_end(**self._data())
 
     def close(self):
         """End, as an empty task, an epoch the trainer left open (divergence, Ctrl-C)."""

@@ -19,11 +19,13 @@ and the size of the output layer as ``encoder.n_outputs``.
 """
 
 from collections.abc import Mapping
-from numbers import Number
+from numbers import Real
 
 import numpy as np
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
+
+from ._validation import as_network_dtype
 
 
 class ContinuousTarget:
@@ -42,12 +44,21 @@ class ContinuousTarget:
         return {}
 
     def transform(self, y, dtype):
+        y = np.asarray(y)
+        if y.dtype.kind in "US":  # validate_data converts object arrays, not strings
+            try:
+                y = y.astype(np.float64)
+            except ValueError:
+                raise ValueError(
+                    f"y must hold numbers for a regressor, got strings such as "
+                    f"{str(y.flat[0])!r}. To predict class labels, use ANNClassifier."
+                ) from None
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
                 f"loss='poisson' needs y >= 0, got a minimum of {y.min()}; "
                 "use loss='squared_error' for targets that can be negative."
             )
-        Y = np.asarray(y, dtype=dtype)
+        Y = as_network_dtype(y, dtype, "y")
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def inverse_transform(self, P):
@@ -616,11 +627,16 @@ def _label_type(y):
         target_type = type_of_target(y, input_name="y")
     except TypeError:
         # Raised where np.unique cannot sort labels of several types together.
-        if np.ndim(y) != 2:
-            raise
         target_type = "unknown"
-    if target_type == "unknown" and np.ndim(y) == 2:
-        target_type = _mixed_columns_type(np.asarray(y))
+    if target_type == "unknown" and np.ndim(y) in (1, 2):
+        y = np.asarray(y)
+        target_type = _column_type(y) if y.ndim == 1 else _mixed_columns_type(y)
+    if target_type == "unknown":
+        raise ValueError(
+            "Unknown label type: unknown. The labels in y mix types (such as numbers and "
+            "strings) or are not labels (such as None); give labels of one type, e.g. "
+            "y.astype(str)."
+        )
     if target_type not in (*_CLASSIFICATION_TARGETS, "multiclass-multioutput"):
         raise ValueError(
             f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
@@ -636,16 +652,21 @@ def _mixed_columns_type(y):
     calls an object array of numbers ``"unknown"``; here each column is typed
     on its own.
     """
-    types = set()
-    for column in y.T:
-        if all(isinstance(label, str) for label in column):
-            types.add(type_of_target(column, input_name="y"))
-        elif all(isinstance(label, Number) for label in column):
-            types.add(type_of_target(column.astype(float), input_name="y"))
-        else:
-            return "unknown"
+    types = {_column_type(column) for column in y.T}
+    if "unknown" in types:
+        return "unknown"
     other = types - {"binary", "multiclass"}
     return other.pop() if other else "multiclass-multioutput"
+
+
+def _column_type(column):
+    """``type_of_target`` of one column of object labels: all strings, or all numbers
+    (which ``type_of_target`` alone calls ``"unknown"``)."""
+    if all(isinstance(label, str) for label in column):
+        return type_of_target(column, input_name="y")
+    if all(isinstance(label, Real) for label in column):
+        return type_of_target(column.astype(float), input_name="y")
+    return "unknown"
 
 
 def _check_multilabel_option(multilabel):

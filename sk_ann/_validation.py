@@ -8,6 +8,7 @@ matches on MLP's messages keeps working.
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics import get_scorer_names
 
 from .core.activations import ACTIVATIONS
@@ -211,6 +212,25 @@ def validate_params(estimator, constraints):
             )
 
 
+def as_network_dtype(A, dtype, name):
+    """``A`` (an array or a sparse matrix) cast to the network's ``dtype``.
+
+    float64 values beyond float32's range would become infinite, and the
+    network's outputs NaN: they are refused with the name of the argument.
+    """
+    if A.dtype == dtype:
+        return A
+    with np.errstate(over="ignore"):
+        cast = A.astype(dtype)
+    if not np.isfinite(cast.data if sp.issparse(cast) else cast).all():
+        raise ValueError(
+            f"{name} has values beyond the range of {np.dtype(dtype).name} (largest "
+            f"{np.finfo(dtype).max:.4g}), the precision the network computes in. Scale "
+            f"{name} down, or set dtype='float64'."
+        )
+    return cast
+
+
 def check_sample_weight(sample_weight, n_samples, dtype):
     """Return ``sample_weight`` as a 1-D finite, non-negative array of ``dtype``, or None."""
     if sample_weight is None:
@@ -218,7 +238,7 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
         sample_weight = np.full(n_samples, sample_weight)
     try:
-        sw = np.asarray(sample_weight, dtype=dtype)
+        sw = np.asarray(sample_weight, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(
             "sample_weight must be numeric: one non-negative weight per sample."
@@ -234,4 +254,10 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         raise ValueError("Negative values in data passed to `sample_weight`; weights must be >= 0.")
     if not sw.any():
         raise ValueError("sample_weight sums to zero: at least one sample must have a positive weight.")
+    sw = as_network_dtype(sw, dtype, "sample_weight")
+    if not sw.any():
+        raise ValueError(
+            f"sample_weight is too small for {np.dtype(dtype).name}: every weight rounds to "
+            "zero. Scale the weights up, or set dtype='float64'."
+        )
     return sw

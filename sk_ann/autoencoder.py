@@ -11,10 +11,10 @@ from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import _STOCHASTIC_SOLVERS, BaseANN, in_chunks
+from ._base import _STOCHASTIC_SOLVERS, BaseANN, finite_outputs
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
-from ._validation import Interval, is_hidden_layer_sizes
+from ._validation import Interval, as_network_dtype, is_hidden_layer_sizes
 
 
 def _is_encoder_sizes(value):
@@ -224,7 +224,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
         """
         check_is_fitted(self)
         encoder, _ = self._encoder_decoder()
-        return in_chunks(self._validated_input(X), lambda A: _run(encoder, A))
+        return finite_outputs(self._validated_input(X), lambda A: _run(encoder, A))
 
     def inverse_transform(self, X):
         """Decode codes back to the input space: the network's reconstruction.
@@ -240,7 +240,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
             The decoded data, in the dtype of the network.
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=(np.float64, np.float32))
+        Z = check_array(X, dtype=(np.float64, np.float32), input_name="X")
         if Z.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {Z.shape[1]} columns, but ANNAutoencoder decodes codes of "
@@ -248,7 +248,8 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
                 "transform."
             )
         _, decoder = self._encoder_decoder()
-        return in_chunks(Z.astype(self.network_.dtype, copy=False), lambda A: _run(decoder, A))
+        Z = as_network_dtype(Z, self.network_.dtype, "X")
+        return finite_outputs(Z, lambda A: _run(decoder, A))
 
     def score_samples(self, X):
         """Minus the mean squared reconstruction error of each sample.
@@ -276,7 +277,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
             diff -= A.toarray() if sp.issparse(A) else A
             return -np.square(diff, out=diff).mean(axis=1)
 
-        return in_chunks(self._validated_input(X), scores)
+        return finite_outputs(self._validated_input(X), scores)
 
     def score(self, X, y=None):
         """Minus the mean squared reconstruction error over all samples and features.

@@ -5,12 +5,12 @@ from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._base import BaseANN
 from ._docstrings import EXTRA_PARAMETERS, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import class_sample_weight, class_target
-from ._validation import is_bool
+from ._validation import as_network_dtype, is_bool
 
 
 def _is_class_weight(value):
@@ -33,8 +33,14 @@ def _accuracy(y_true, y_pred, sample_weight=None):
     """``accuracy_score``, and for several label columns the share of rows right in every
     column, as ``MultiOutputClassifier.score``."""
     y_true = np.asarray(y_true)
-    if y_true.ndim == 2 and type_of_target(y_true) == "multiclass-multioutput":
-        return float(np.average(np.all(y_true == y_pred, axis=1), weights=sample_weight))
+    kind = type_of_target(y_true)
+    # accuracy_score refuses both several label columns and labels that are numbers in an
+    # object array (type "unknown"), which the classifier learns.
+    if kind == "multiclass-multioutput" or (kind == "unknown" and y_true.ndim in (1, 2)):
+        check_consistent_length(y_true, y_pred, sample_weight)
+        right = y_true == np.asarray(y_pred)
+        return float(np.average(right if right.ndim == 1 else right.all(axis=1),
+                                weights=sample_weight))
     return accuracy_score(y_true, y_pred, sample_weight=sample_weight)
 
 
@@ -212,7 +218,8 @@ class ANNClassifier(ClassifierMixin, BaseANN):
                 "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
                 "y=y_all)))."
             )
-        weights = class_sample_weight(self.class_weight, y, encoder).astype(dtype, copy=False)
+        weights = as_network_dtype(class_sample_weight(self.class_weight, y, encoder), dtype,
+                                   "class_weight")
         return weights if sample_weight is None else sample_weight * weights
 
     def _commit(self, encoder, network, state):

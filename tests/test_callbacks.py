@@ -7,6 +7,7 @@ import warnings
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -510,3 +511,14 @@ def test_without_the_callback_api_estimators_train_as_usual(iris):
     assert not hasattr(est, "set_callbacks")
     assert est.fit(X, y).predict(X).shape == y.shape
     assert est.partial_fit(X, y).n_iter_ == 1
+
+
+def test_scoring_monitor_after_a_dataframe_fit_does_not_warn_every_epoch(callback_api, iris):
+    X, _ = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    est = ANNRegressor(max_iter=4, random_state=0)
+    est.set_callbacks(callback_api.ScoringMonitor(scoring="r2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(df, X[:, 0])

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from sk_ann import ANNClassifier, ANNRegressor, InvalidParameterError
+from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InvalidParameterError
 
 ESTIMATORS = [ANNClassifier, ANNRegressor]
 
@@ -247,3 +247,232 @@ def test_nan_parameters_are_refused(iris, param):
     X, y = iris
     with pytest.raises(InvalidParameterError, match=f"'{param}' parameter .* Got nan instead"):
         ANNClassifier(**{param: float("nan")}).fit(X, y)
+
+
+def test_invscaling_with_a_huge_power_t_decays_the_rate_to_zero(iris):
+    X, y = iris
+    est = ANNClassifier(solver="sgd", learning_rate="invscaling", power_t=1e3, max_iter=3,
+                        random_state=0).fit(X, y)
+    # (t + 1) ** power_t overflows a float after the first epoch: no step after it.
+    assert est._state.optimizer.learning_rate == 0.0
+    assert np.isfinite(est.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("n_samples, fraction, match", [
+    (1, 0.1, r"validation set is too small.*validation_fraction=0.1 of 1 samples"),
+    (150, 0.0, r"validation set is too small.*validation_fraction=0.0"),
+    (6, 0.999, r"validation_fraction=0.999 of 6 samples, which leaves none to train on"),
+])
+def test_early_stopping_split_errors_name_validation_fraction(iris, n_samples, fraction, match):
+    X, y = iris
+    est = ANNClassifier(early_stopping=True, validation_fraction=fraction, max_iter=2)
+    with pytest.raises(ValueError, match=match):
+        est.fit(X[:n_samples], y[:n_samples])
+    assert not hasattr(est, "network_")
+
+
+def test_early_stopping_on_a_few_samples_of_many_classes_splits_unstratified(iris):
+    X, y = iris
+    rows = [0, 1, 50, 51, 100, 101, 102, 103, 104, 105]
+    # Two validation rows cannot hold one of each of the three classes.
+    est = ANNClassifier(early_stopping=True, validation_fraction=0.2, max_iter=2,
+                        random_state=0).fit(X[rows], y[rows])
+    assert len(est.validation_scores_) == 2
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_values_beyond_float32_are_refused_by_a_float32_network(cls, iris):
+    X, _ = iris
+    y = _target(cls, iris)
+    est = cls(dtype="float32", max_iter=2, random_state=0).fit(X, y)
+    X_big = X.copy()
+    X_big[0, 0] = 1e39  # finite in float64, infinite in float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="X has values beyond the range of float32"):
+            est.predict(X_big)
+        with pytest.raises(ValueError, match="X has values beyond the range of float32"):
+            cls(dtype="float32").fit(X_big, y)
+        with pytest.raises(ValueError, match="sample_weight has values beyond the range of "
+                                             "float32"):
+            cls(dtype="float32").fit(X, y, sample_weight=np.full(len(X), 1e39))
+        with pytest.raises(ValueError, match="sample_weight is too small for float32"):
+            cls(dtype="float32").fit(X, y, sample_weight=np.full(len(X), 1e-50))
+
+
+def test_regression_targets_beyond_float32_are_refused(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="y has values beyond the range of float32"):
+        ANNRegressor(dtype="float32").fit(X, np.full(len(X), 1e39))
+
+
+@pytest.mark.parametrize("cls, methods", [
+    (ANNClassifier, ["predict", "predict_proba"]),
+    (ANNRegressor, ["predict"]),
+    (ANNAutoencoder, ["transform", "score_samples"]),
+])
+def test_outputs_that_overflow_are_refused_rather_than_returned_as_nan(cls, methods, iris):
+    X, y = iris
+    est = cls(max_iter=2, random_state=0).fit(X, y)
+    est.coefs_[0][:] *= 1e10  # finite weights that overflow on data far beyond X's scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for method in methods:
+            with pytest.raises(ValueError, match="outputs overflowed to NaN or infinity on X"):
+                getattr(est, method)(X * 1e300)
+
+
+def test_divergence_messages_say_what_became_non_finite_and_what_to_change(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match=r"The loss became (nan|inf) at iteration \d+ "
+                                         r"\(solver='lbfgs'\); scale X") as error:
+        ANNRegressor(solver="lbfgs", max_iter=5).fit(X * 1e300, X[:, 0])
+    assert "learning_rate_init" not in str(error.value)
+    # The epoch's loss was finite; the step after it overflowed the weights.
+    with pytest.raises(ValueError, match=r"The parameters became non-finite at epoch 1 "
+                                         r"\(solver='sgd'\); lower learning_rate_init"):
+        ANNRegressor(solver="sgd", learning_rate_init=1e300, early_stopping=True,
+                     max_iter=5, random_state=0).fit(X, X[:, 0])
+
+
+def test_a_scoring_that_cannot_score_the_target_is_named(iris):
+    X, y = iris
+    labels = np.column_stack([y, y % 2])  # two label columns: accuracy_score refuses them
+    est = ANNClassifier(early_stopping=True, scoring="accuracy", max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match="scoring='accuracy' failed on the validation data: "
+                                         ".*multiclass-multioutput"):
+        est.fit(X, labels)
+
+
+def test_a_scoring_is_not_asked_to_score_a_diverged_network(iris):
+    X, y = iris
+    est = ANNClassifier(solver="sgd", learning_rate_init=1e300, early_stopping=True,
+                        scoring="accuracy", max_iter=5, random_state=0)
+    with pytest.raises(ValueError, match="Solver produced non-finite parameter weights"):
+        est.fit(X, y)
+
+
+def test_early_stopping_refuses_a_split_whose_side_weighs_nothing(iris):
+    X, y = iris
+    X, y = X[[0, 1, 50, 51]], y[[0, 1, 50, 51]]
+    named = set()
+    # One sample weighs anything: whichever side of the 2 + 2 split lacks it weighs nothing.
+    for heavy in range(4):
+        est = ANNClassifier(early_stopping=True, validation_fraction=0.5, max_iter=2,
+                            random_state=0)
+        with pytest.raises(ValueError, match="part of early_stopping's split holds only "
+                                             "samples whose sample_weight is 0") as error:
+            est.fit(X, y, sample_weight=np.eye(4)[heavy])
+        named.add(str(error.value).split()[1])
+        assert not hasattr(est, "network_")
+    assert named == {"training", "validation"}
+
+
+@pytest.mark.parametrize("make, scale", [
+    (lambda: ANNClassifier(solver="sgd", learning_rate_init=1e6, max_iter=1, random_state=0),
+     1e200),
+    (lambda: ANNAutoencoder(solver="sgd", alpha=1e30, max_iter=1, random_state=0,
+                            dtype="float32"), 1.0),
+])
+def test_a_last_step_that_makes_outputs_overflow_fails_the_fit(iris, make, scale):
+    X, y = iris
+    # The epoch's loss, taken before its step, is finite; the weights after it are not
+    # usable: the fit fails rather than leave a model that cannot predict its own data.
+    est = make()
+    with pytest.raises(ValueError, match="Training made the weights so large that the "
+                                         "network's outputs on the training data overflowed"):
+        est.fit(X * scale, y)
+    assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regression_targets_of_strings_are_refused_naming_y(iris, loss):
+    X, y = iris
+    words = np.array(["low", "mid", "high"])[y]
+    with pytest.raises(ValueError, match="y must hold numbers for a regressor, got strings "
+                                         "such as 'low'"):
+        ANNRegressor(loss=loss).fit(X, words)
+    # Numbers written as strings are numbers.
+    est = ANNRegressor(loss=loss, max_iter=2, random_state=0).fit(X, y.astype(str))
+    assert est.predict(X).shape == (150,)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("bad, match", [
+    ("NaN", "Input X contains NaN"),
+    ("wider", "X has 5 features, but .* is expecting 4"),
+    ("shorter y_val", "inconsistent numbers of samples"),
+    ("negative weights", "Negative values in data passed to `sample_weight`"),
+])
+def test_errors_in_validation_data_say_it_is_the_validation_data(cls, iris, bad, match):
+    X, _ = iris
+    y = _target(cls, iris)
+    X_val, y_val, sw_val = X[:10].copy(), y[:10], None
+    if bad == "NaN":
+        X_val[0, 0] = np.nan
+    elif bad == "wider":
+        X_val = np.hstack([X_val, X_val[:, :1]])
+    elif bad == "shorter y_val":
+        y_val = y_val[:-1]
+    else:
+        sw_val = -np.ones(10)
+    est = cls(max_iter=2)
+    with pytest.raises(ValueError, match=r"^Invalid validation data \(X_val, y_val, "
+                                         r"sample_weight_val\): .*" + match):
+        est.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
+    assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_validation_data_of_one_row_is_refused(regression, early_stopping):
+    X, y = regression
+    # R² is undefined on one row: each epoch scored NaN with a warning, and early
+    # stopping took the NaN score for a divergence.
+    est = ANNRegressor(max_iter=3, early_stopping=early_stopping)
+    with pytest.raises(ValueError, match="X_val has 1 row; the validation score needs at "
+                                         "least 2"):
+        est.fit(X, y, X_val=X[:1], y_val=y[:1])
+
+
+def test_labels_that_are_numbers_in_an_object_array_are_classes(iris):
+    X, y = iris
+    # pandas gives object columns of numbers; two label columns of them were taken already.
+    labels = pd.Series(y, dtype=object)
+    est = ANNClassifier(max_iter=2, random_state=0).fit(X, labels)
+    assert est.classes_.tolist() == [0, 1, 2]
+    assert set(est.predict(X)) <= {0, 1, 2}
+    assert est.score(X, labels) == np.mean(est.predict(X) == y)
+    two_columns = np.column_stack([labels, labels])
+    est.fit(X, two_columns)
+    assert est.score(X, two_columns) == np.mean((est.predict(X) == two_columns).all(axis=1))
+
+
+@pytest.mark.parametrize("labels", [
+    np.array([1, "one"] * 75, dtype=object),
+    np.array([None, "cat"] * 75, dtype=object),
+])
+def test_labels_of_mixed_types_are_refused_saying_so(iris, labels):
+    X, _ = iris
+    with pytest.raises(ValueError, match="The labels in y mix types"):
+        ANNClassifier().fit(X, labels)
+
+
+def test_inverse_transform_names_x_when_codes_hold_nan(iris):
+    X, _ = iris
+    ae = ANNAutoencoder((5, 2), max_iter=2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        ae.inverse_transform(np.full((3, 2), np.nan))
+
+
+@pytest.mark.parametrize("how", ["early_stopping", "X_val"])
+def test_a_scoring_on_dataframe_validation_data_does_not_warn_every_epoch(iris, how):
+    X, _ = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    est = ANNRegressor(max_iter=5, scoring="r2", early_stopping=how == "early_stopping",
+                       random_state=0)
+    validation = {"X_val": df, "y_val": X[:, 0]} if how == "X_val" else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(df, X[:, 0], **validation)
+    assert len(est.validation_scores_) == 5

@@ -122,7 +122,10 @@ class LearningRateSchedule:
     def epoch_end(self, optimizer, t):
         """Called after every epoch, ``t`` samples seen in all: invscaling sets the next rate."""
         if self.kind == "invscaling":
-            self.base_rate = self.learning_rate_init / (t + 1) ** self.power_t
+            try:
+                self.base_rate = self.learning_rate_init / (t + 1) ** self.power_t
+            except OverflowError:  # (t + 1) ** power_t beyond floats: the rate has gone
+                self.base_rate = 0.0
             optimizer.learning_rate = self._rate(self.epoch + 1)
 
     def should_stop(self, optimizer, message, verbose=False):
