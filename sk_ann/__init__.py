@@ -3,11 +3,11 @@
 # Set before the imports below: _base stores it in every pickled estimator.
 __version__ = "0.2.0"
 
-from ._base import InconsistentVersionWarning
+from ._base import InconsistentVersionWarning, NonFiniteOutputError
 from ._validation import InvalidParameterError
 from .autoencoder import ANNAutoencoder
 from .classifier import ANNClassifier
 from .regressor import ANNRegressor
 
 __all__ = ["ANNAutoencoder", "ANNClassifier", "ANNRegressor", "InconsistentVersionWarning",
-           "InvalidParameterError", "__version__"]
+           "InvalidParameterError", "NonFiniteOutputError", "__version__"]

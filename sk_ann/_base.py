@@ -57,7 +57,24 @@ def in_chunks(X, fn):
 
 
 class NonFiniteOutputError(ValueError):
-    """The network's outputs overflowed to NaN or infinity on the X it was given."""
+    """The network's outputs overflowed to NaN or infinity on the X it was given.
+
+    Raised by ``predict`` and its kin instead of returning NaN: ``X`` holds values
+    far beyond the scale of the training data, or training made the weights too
+    large. A ``ValueError``, so ``except ValueError`` catches it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_ann import ANNRegressor, NonFiniteOutputError
+    >>> X = np.random.default_rng(0).normal(size=(50, 10))
+    >>> model = ANNRegressor((16,), max_iter=5, random_state=0).fit(X, X[:, 0])
+    >>> try:
+    ...     model.predict(np.full((1, 10), 1e308))
+    ... except NonFiniteOutputError as error:
+    ...     print(str(error)[:45])
+    The network's outputs overflowed to NaN or in
+    """
 
 
 def finite_outputs(X, fn):
