@@ -10,6 +10,7 @@ READING_ORDER = [
     "plot_targets.py",
     "plot_imbalanced.py",
     "plot_early_stopping.py",
+    "plot_regularisation.py",
     "plot_grid_search.py",
     "quickstart.py",
     "plot_compare_mlp.py",
