@@ -135,11 +135,9 @@ is_batch_norm.description = "a bool, or a list of bools, one per hidden layer"
 
 
 def is_scoring(value):
-    if value is None or value == "loss" or callable(value):
+    if value is None or callable(value):
         return True
-    if not isinstance(value, str):
-        return False
-    return value in get_scorer_names()
+    return isinstance(value, str) and (value == "loss" or value in get_scorer_names())
 
 
 is_scoring.description = (
