@@ -3,7 +3,7 @@
 With it, ``est.set_callbacks(ProgressBar(), ScoringMonitor(scoring="r2"))``
 follows a fit epoch by epoch. A fit is one task whose subtasks are the epochs:
 
-- ``fit`` with ``solver='sgd'`` or ``'adam'``: a root task ``"fit"`` with up to
+- ``fit`` with a stochastic solver: a root task ``"fit"`` with up to
   ``max_iter`` subtasks ``"epoch"``; fewer when training converges or a
   callback stops it;
 - ``partial_fit``: a root task ``"partial_fit"`` with a single ``"epoch"``;
