@@ -38,7 +38,7 @@ from ._validation import (
 from .core import training
 from .core.initializers import INITIALIZERS, default_initializer
 from .core.losses import get_loss
-from .core.network import Network
+from .core.network import Network, per_hidden_layer
 from .core.optimizers import SGD, Adam, AdamW, RMSprop
 from .core.schedules import LearningRateSchedule
 
@@ -325,16 +325,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _per_hidden_layer(self, name, value):
         """A parameter given once or per hidden layer, as one value per hidden layer."""
-        n_hidden = len(self._hidden_sizes())
-        if np.ndim(value) == 0:
-            return [value] * n_hidden
-        value = list(value)
-        if len(value) != n_hidden:
-            raise ValueError(
-                f"{name} has {len(value)} entries for {n_hidden} hidden layers; give one "
-                f"value for all of them, or exactly one per hidden layer."
-            )
-        return value
+        return per_hidden_layer(value, len(self._hidden_sizes()), name)
 
     def _new_network(self, n_features, n_outputs, loss, dtype, rng):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]

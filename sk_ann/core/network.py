@@ -59,20 +59,14 @@ class Network:
                 f"layer_sizes needs at least 2 positive sizes (inputs and outputs), got {sizes}."
             )
         n_hidden = len(sizes) - 2
-        if isinstance(hidden_activation, str):
-            hidden_activation = [hidden_activation] * n_hidden
-        hidden_activation = list(hidden_activation)
-        if len(hidden_activation) != n_hidden:
-            raise ValueError(
-                f"got {len(hidden_activation)} hidden activations for {n_hidden} hidden layers."
-            )
+        hidden_activation = per_hidden_layer(hidden_activation, n_hidden, "activation")
         for name in hidden_activation:
             if name not in ACTIVATIONS:
                 raise ValueError(
                     f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}."
                 )
-        dropout = _per_hidden_layer(dropout, n_hidden, "dropout rates")
-        batch_norm = _per_hidden_layer(batch_norm, n_hidden, "batch_norm flags")
+        dropout = per_hidden_layer(dropout, n_hidden, "dropout")
+        batch_norm = per_hidden_layer(batch_norm, n_hidden, "batch_norm")
         self.layer_sizes = sizes
         self.dtype = np.dtype(dtype)
         activations = hidden_activation + [output_activation]
@@ -226,11 +220,14 @@ class Network:
         return "\n".join(lines)
 
 
-def _per_hidden_layer(value, n_hidden, what):
+def per_hidden_layer(value, n_hidden, name):
     """``value`` repeated for every hidden layer, or the given list checked for length."""
     if np.ndim(value) == 0:
         return [value] * n_hidden
     value = list(value)
     if len(value) != n_hidden:
-        raise ValueError(f"got {len(value)} {what} for {n_hidden} hidden layers.")
+        raise ValueError(
+            f"{name} has {len(value)} entries for {n_hidden} hidden layers; give one "
+            f"value for all of them, or exactly one per hidden layer."
+        )
     return value
