@@ -7,6 +7,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring
@@ -29,6 +30,7 @@ from ._validation import (
     is_float_dtype_or_none,
     is_hidden_layer_sizes,
     is_infinity,
+    is_input_shape,
     is_none,
     is_random_state,
     is_scoring,
@@ -38,7 +40,9 @@ from ._validation import (
 from .core import training
 from .core.initializers import INITIALIZERS, default_initializer
 from .core.losses import get_loss
+from .core.layers import Dense as CoreDense
 from .core.network import Network, per_hidden_layer
+from .layers import hidden_specs, resolve_input_shape
 from .core.optimizers import SGD, Adam, AdamW, RMSprop
 from .core.schedules import LearningRateSchedule
 
@@ -141,6 +145,27 @@ class InconsistentVersionWarning(UserWarning):
         )
 
 
+def _architecture(layer):
+    """What of a layer warm_start cannot change: its kind and size, activation, batch norm."""
+    config = {k: v for k, v in layer.get_config().items()
+              if k not in ("activation", "dropout", "batch_norm")}
+    return ((type(layer).__name__, tuple(sorted(config.items()))), layer.activation,
+            getattr(layer, "norm", None) is not None)
+
+
+def _describe_sizes(layers):
+    """Hidden layers as ``hidden_layer_sizes`` would write them: ints for dense layers."""
+    entries = []
+    for layer in layers:
+        if type(layer).__name__ == "Dense" and hasattr(layer, "units"):
+            entries.append(int(layer.units))
+        else:
+            entries.append(layer)
+    if all(isinstance(e, int) for e in entries):
+        return tuple(entries)
+    return entries
+
+
 def _validation_arguments(X_val, y_val, sample_weight_val):
     """``(X_val, y_val, sample_weight_val)``, or None when no validation data is given."""
     if X_val is None:
@@ -190,22 +215,26 @@ class BaseANN(CallbackSupport, BaseEstimator):
         "weight_init": OneOf("auto", *INITIALIZERS),
         "weight_decay": Interval(Real, 0, None, "left"),
         "warmup_epochs": Interval(Integral, 0, None, "left"),
+        "input_shape": is_input_shape,
     }
 
     # --- fitted attributes derived from the network -------------------------------
 
     @property
     def coefs_(self):
-        """Weight matrices, one per layer: ``coefs_[i][j, k]`` links neuron j of layer i
-        to neuron k of layer i + 1. Views of ``network_``'s parameters."""
+        """Weight arrays, one per layer with weights: for dense layers as in MLP,
+        ``coefs_[i][j, k]`` links neuron j of layer i to neuron k of layer i + 1; for a
+        convolution, ``(*kernel_size, in_channels, filters)``. Views of ``network_``'s
+        parameters. Pooling and flattening layers have none."""
         check_is_fitted(self)
-        return [layer.weights for layer in self.network_.layers]
+        return [layer.weights for layer in self.network_.layers if hasattr(layer, "weights")]
 
     @property
     def intercepts_(self):
-        """Bias vectors, one per layer after the input; views of ``network_``'s parameters."""
+        """Bias vectors, one per layer with weights (one bias per neuron or filter); views
+        of ``network_``'s parameters."""
         check_is_fitted(self)
-        return [layer.bias for layer in self.network_.layers]
+        return [layer.bias for layer in self.network_.layers if hasattr(layer, "bias")]
 
     # --- fitting ------------------------------------------------------------------
 
@@ -246,12 +275,51 @@ class BaseANN(CallbackSupport, BaseEstimator):
     def _validate_training_data(self, X, y, first_pass):
         """Checked ``X`` (float32 or float64) and ``y`` with a lone column made 1-D."""
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            self, self._as_rows(X), y, accept_sparse=["csr", "csc"], multi_output=True,
             dtype=(np.float64, np.float32), reset=first_pass, **self._y_validation(),
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        return X, y
+        return self._densified(X), y
+
+    def _as_rows(self, X):
+        """``X`` of samples with positions, ``(n_samples, *input_shape)``, as flat rows.
+
+        Everything else (2-D arrays, DataFrames, sparse matrices) is left for
+        ``validate_data``; the network reshapes flat rows to ``input_shape``.
+        """
+        # Array-likes that are not arrays may refuse numpy's functions: ask for ndim.
+        ndim = getattr(X, "ndim", None)
+        if ndim is None and isinstance(X, (list, tuple)):
+            ndim = np.ndim(X)
+        if sp.issparse(X) or hasattr(X, "iloc") or ndim is None or ndim <= 2:
+            return X
+        X = np.asarray(X)
+        shape = self._option("input_shape", None)
+        if shape is None:
+            raise ValueError(
+                f"X has {X.ndim} dimensions, shape {X.shape}, but input_shape is None: the "
+                f"network reads flat rows. Pass input_shape={X.shape[1:]} (the shape of one "
+                "sample) with convolutional layers in hidden_layer_sizes, or reshape X to "
+                "(n_samples, n_features)."
+            )
+        given = (shape,) if isinstance(shape, Integral) else tuple(shape)
+        n_features = math.prod(given)
+        accepted = {given, resolve_input_shape(given, n_features, self._hidden_specs())}
+        if X.shape[1:] not in accepted:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but input_shape={given}. Pass X of "
+                f"shape (n_samples, *input_shape) or (n_samples, {n_features}), or change "
+                "input_shape."
+            )
+        return X.reshape(X.shape[0], -1)
+
+    def _densified(self, X):
+        """Sparse ``X`` as a dense array when the first layer is not dense (a convolution)."""
+        specs = self._hidden_specs()
+        if sp.issparse(X) and specs and not specs[0].reads_flat:
+            return X.toarray()
+        return X
 
     def _option(self, name, default):
         """A parameter some estimators lack (the autoencoder has no class weights)."""
@@ -302,20 +370,20 @@ class BaseANN(CallbackSupport, BaseEstimator):
         """warm_start and partial_fit go on training the fitted network: refuse changes."""
         net = self.network_
         changes = []
-        if net.layer_sizes[1:-1] != self._hidden_sizes():
-            changes.append(f"hidden_layer_sizes {tuple(net.layer_sizes[1:-1])} -> "
-                           f"{tuple(self._hidden_sizes())}")
-        fitted = [layer.activation for layer in net.layers[:-1]]
-        if fitted != self._per_hidden_layer("activation", self.activation):
-            was = fitted[0] if len(set(fitted)) == 1 else fitted
+        fitted = [_architecture(layer) for layer in net.layers[:-1]]
+        wanted = [_architecture(layer) for layer in self._hidden_layers()]
+        if [kind for kind, _, _ in fitted] != [kind for kind, _, _ in wanted]:
+            changes.append(f"hidden_layer_sizes {_describe_sizes(net.layers[:-1])} -> "
+                           f"{_describe_sizes(self._hidden_specs())}")
+        if [act for _, act, _ in fitted] != [act for _, act, _ in wanted]:
+            was = [act for _, act, _ in fitted if act is not None]
+            was = was[0] if len(set(was)) == 1 else was
             changes.append(f"activation {was!r} -> {self.activation!r}")
-        fitted = [layer.norm is not None for layer in net.layers[:-1]]
-        wanted = [bool(flag) for flag in
-                  self._per_hidden_layer("batch_norm", self._option("batch_norm", False))]
-        if fitted != wanted:
-            changes.append(f"batch_norm {fitted} -> {wanted}")
-        if n_outputs != net.layer_sizes[-1]:
-            changes.append(f"{net.layer_sizes[-1]} outputs -> {n_outputs}")
+        if [norm for _, _, norm in fitted] != [norm for _, _, norm in wanted]:
+            changes.append(f"batch_norm {[norm for _, _, norm in fitted]} -> "
+                           f"{[norm for _, _, norm in wanted]}")
+        if n_outputs != net.output_shape[0]:
+            changes.append(f"{net.output_shape[0]} outputs -> {n_outputs}")
         if changes:
             raise ValueError(
                 "warm_start and partial_fit continue training the fitted network, which "
@@ -325,22 +393,51 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _per_hidden_layer(self, name, value):
         """A parameter given once or per hidden layer, as one value per hidden layer."""
-        return per_hidden_layer(value, len(self._hidden_sizes()), name)
+        return per_hidden_layer(value, len(self._hidden_specs()), name)
+
+    def _hidden_specs(self):
+        """``hidden_layer_sizes`` as layer specifications (an int ``n`` is ``Dense(n)``)."""
+        return hidden_specs(self.hidden_layer_sizes)
+
+    def _hidden_layers(self):
+        """New core layers for ``hidden_layer_sizes``, with the per-layer options applied."""
+        specs = self._hidden_specs()
+        activations = self._per_hidden_layer("activation", self.activation)
+        options = {}
+        for name in ("dropout", "batch_norm"):
+            value = self._option(name, False)
+            options[name] = self._per_hidden_layer(name, value)
+            given_per_layer = np.ndim(value) > 0
+            for k, (spec, entry) in enumerate(zip(specs, options[name])):
+                if not spec.has_neurons and entry and given_per_layer:
+                    raise ValueError(
+                        f"{name} applies to layers of neurons; hidden layer {k + 1}, {spec!r}, "
+                        f"has none. Give {name} 0 / False at its position in the list."
+                    )
+        return [
+            spec.to_core(act, rate, bool(norm)) if spec.has_neurons else spec.to_core(act)
+            for spec, act, rate, norm in zip(specs, activations, options["dropout"],
+                                             options["batch_norm"])
+        ]
+
+    def _input_shape(self, n_features):
+        """The shape of one sample the network reads, channels last."""
+        return resolve_input_shape(self._option("input_shape", None), n_features,
+                                   self._hidden_specs())
 
     def _new_network(self, n_features, n_outputs, loss, dtype, rng):
-        sizes = [n_features, *self._hidden_sizes(), n_outputs]
-        activations = self._per_hidden_layer("activation", self.activation)
-        dropout = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
-        batch_norm = self._per_hidden_layer("batch_norm", self._option("batch_norm", False))
-        network = Network(sizes, activations, loss.link, dtype, dropout=dropout,
-                          batch_norm=batch_norm)
+        hidden = self._hidden_layers()
+        network = Network([*hidden, CoreDense(n_outputs, "identity")],
+                          self._input_shape(n_features), loss.link, dtype)
         # As scikit-learn's MLP, the output layer is initialised like the hidden
         # layers (like the last one when they differ).
-        if activations:
-            last = activations[-1]
+        activations = [layer.activation for layer in hidden]
+        with_neurons = [act for act in activations if act is not None]
+        if with_neurons:
+            last = with_neurons[-1]
         else:
             last = self.activation if isinstance(self.activation, str) else "identity"
-        scale_of = activations + [last]
+        scale_of = [act or last for act in activations] + [last]
         scheme = self._option("weight_init", "auto")
         if scheme == "auto":
             initializers = [INITIALIZERS[default_initializer(name)] for name in scale_of]
@@ -350,13 +447,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _update_dropout(self, network):
         """warm_start and partial_fit may change the dropout rates, which hold no weights."""
-        rates = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
-        for layer, rate in zip(network.layers[:-1], rates):
-            layer.dropout = float(rate)
-
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        return [int(sizes)] if isinstance(sizes, Integral) else [int(n) for n in sizes]
+        for old, new in zip(network.layers[:-1], self._hidden_layers()):
+            if hasattr(old, "dropout"):
+                old.dropout = new.dropout
 
     def _new_optimizer(self, network):
         n, lr, dtype = network.n_params, self.learning_rate_init, network.dtype
@@ -625,8 +718,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
         self._target_encoder = encoder
         self.network_ = network
         self._state = state
-        self.n_layers_ = len(network.layer_sizes)
-        self.n_outputs_ = network.layer_sizes[-1]
+        self.n_layers_ = len(network.layers) + 1
+        self.n_outputs_ = network.output_shape[0]
         self.out_activation_ = network.output_activation
         self.n_iter_ = state.n_iter
         self.t_ = state.t
@@ -642,9 +735,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _validated_input(self, X):
         """``X`` checked against the fit and cast to the network's dtype."""
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
+        X = validate_data(self, self._as_rows(X), accept_sparse=["csr", "csc"], reset=False,
                           dtype=(np.float64, np.float32))
-        return as_network_dtype(X, self.network_.dtype, "X")
+        return as_network_dtype(self._densified(X), self.network_.dtype, "X")
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""

@@ -1,9 +1,14 @@
 """Parameter documentation shared by the estimators' docstrings."""
 
 SHARED_PARAMETERS = """
-    hidden_layer_sizes : int or sequence of int, default=(100,)
-        Number of neurons in each hidden layer, first to last: ``(64, 32)`` is
-        two hidden layers of 64 and 32 neurons.
+    hidden_layer_sizes : int or sequence of int or layer specs, default=(100,)
+        The hidden layers, first to last. An int is a dense layer of that many
+        neurons: ``(64, 32)`` is two hidden layers of 64 and 32 neurons. An
+        entry may also be a layer specification from :mod:`sk_ann.layers`
+        (``Conv1D``, ``Conv2D``, ``MaxPool2D``, ``GlobalAvgPool``, ``Flatten``,
+        ``Dense``...), for samples of ``input_shape``:
+        ``[Conv2D(16, 3, padding="same"), MaxPool2D(2), 64]``. A dense layer
+        after a convolution reads its output flattened.
 
     activation : str or list of str, default='relu'
         Activation function of the hidden neurons, one name for every hidden
@@ -153,7 +158,16 @@ EXTRA_PARAMETERS = """
         estimator's own ``score`` (as MLP), ``'loss'`` is minus the validation
         loss, any other string a scorer name of
         :func:`sklearn.metrics.get_scorer_names`, or a callable
-        ``scorer(estimator, X, y)`` (higher is better)."""
+        ``scorer(estimator, X, y)`` (higher is better).
+
+    input_shape : int, tuple of int or None, default=None
+        Shape of one sample, channels last, for convolutional layers: None
+        reads each row of ``X`` as flat features (as MLP does);
+        ``(length, channels)`` suits 1-D layers, ``(height, width)`` (one
+        channel) or ``(height, width, channels)`` 2-D layers. ``X`` may then be
+        2-D, ``(n_samples, prod(input_shape))``, each row the sample laid out
+        row-major (so ``StandardScaler`` and pipelines work unchanged), or
+        ``(n_samples, *input_shape)``."""
 
 SHARED_ATTRIBUTES = """
     network_ : sk_ann.core.Network

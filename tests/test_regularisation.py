@@ -12,7 +12,7 @@ from sk_ann.core.training import clip_gradient_norm, objective
 
 
 def _net(batch_norm=False, dropout=0.0, hidden="tanh", seed=0, sizes=(3, 5, 4, 2)):
-    net = Network(sizes, hidden, "identity", dropout=dropout, batch_norm=batch_norm)
+    net = Network.from_sizes(sizes, hidden, "identity", dropout=dropout, batch_norm=batch_norm)
     return net.initialize(np.random.RandomState(seed))
 
 

@@ -1,0 +1,282 @@
+"""Layer specifications: what ``hidden_layer_sizes`` takes besides ints.
+
+Each spec is a plain holder of parameters, named and laid out as in Keras
+(channels last), which the estimators turn into layers of the core when they
+fit. An int ``n`` in ``hidden_layer_sizes`` means ``Dense(n)``, as in
+scikit-learn's MLP. ``activation=None`` means the estimator's ``activation``
+for that layer.
+
+>>> from sk_ann import ANNClassifier
+>>> from sk_ann.layers import Conv2D, MaxPool2D
+>>> ANNClassifier(hidden_layer_sizes=[Conv2D(16, 3, padding="same"), MaxPool2D(2), 64],
+...               input_shape=(8, 8))
+ANNClassifier(hidden_layer_sizes=[Conv2D(16, 3, padding='same'), MaxPool2D(2), 64],
+              input_shape=(8, 8))
+"""
+
+import inspect
+from numbers import Integral
+
+from .core import layers as core
+
+__all__ = ["Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
+           "GlobalAvgPool", "Flatten", "LayerSpec"]
+
+
+class LayerSpec:
+    """Base of the layer specifications: parameters stored as given, compared by value.
+
+    ``repr`` reads as the constructor call (required arguments by position,
+    others by name when they differ from the default), so grid-search results
+    print readably; two specs with the same parameters are equal, so
+    ``warm_start`` sees an unchanged architecture as unchanged.
+    """
+
+    _core = None
+    #: Whether the layer has neurons, and so takes an activation, dropout and batch_norm.
+    has_neurons = False
+    #: Whether the layer reads flat rows (and so sparse ones) rather than positions.
+    reads_flat = False
+
+    def __init__(self, **params):
+        for name, value in params.items():
+            setattr(self, name, value)
+        # Checked now, so that a wrong kernel size fails where it is written.
+        self.to_core("relu")
+
+    @classmethod
+    def _param_names(cls):
+        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+
+    def get_params(self, deep=False):
+        """The constructor's arguments, as given."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params):
+        """Change constructor arguments (``GridSearchCV`` over nested parameters)."""
+        for name, value in params.items():
+            if name not in self._param_names():
+                raise ValueError(f"{type(self).__name__} has no parameter {name!r}; it has "
+                                 f"{self._param_names()}.")
+            setattr(self, name, value)
+        self.to_core("relu")
+        return self
+
+    def to_core(self, activation, dropout=0.0, batch_norm=False):
+        """A new core layer for this spec; ``activation`` fills in ``activation=None``."""
+        params = self.get_params()
+        if self.has_neurons:
+            if params.get("activation") is None:
+                params["activation"] = activation
+            params.update(dropout=dropout, batch_norm=batch_norm)
+        return self._core(**params)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.get_params() == other.get_params()
+
+    def __hash__(self):
+        return hash((type(self).__name__, repr(self)))
+
+    def __repr__(self):
+        signature = inspect.signature(type(self).__init__)
+        args = []
+        for name, param in signature.parameters.items():
+            if name == "self":
+                continue
+            value = getattr(self, name)
+            if param.default is inspect.Parameter.empty:
+                args.append(repr(value))
+            elif value != param.default:
+                args.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+
+class Dense(LayerSpec):
+    """A layer of ``units`` neurons, each reading every number of the sample.
+
+    After a convolution or pooling layer it reads the sample flattened.
+
+    Parameters
+    ----------
+    units : int
+        Number of neurons.
+    activation : str, default=None
+        Their activation; None means the estimator's ``activation``.
+
+    Examples
+    --------
+    >>> Dense(32, activation="tanh")
+    Dense(32, activation='tanh')
+    """
+
+    _core = core.Dense
+    has_neurons = True
+    reads_flat = True
+
+    def __init__(self, units, activation=None):
+        super().__init__(units=units, activation=activation)
+
+    def to_core(self, activation, dropout=0.0, batch_norm=False):
+        units = self.units
+        if not isinstance(units, Integral) or isinstance(units, bool) or units < 1:
+            raise ValueError(f"Dense units must be a positive int, got {units!r}.")
+        return super().to_core(activation, dropout, batch_norm)
+
+
+class Conv1D(LayerSpec):
+    """A 1-D convolution: ``filters`` neurons sliding along ``(length, channels)`` sequences.
+
+    Parameters
+    ----------
+    filters : int
+        Number of filters (neurons), the channels of the output.
+    kernel_size : int
+        Positions each filter reads at once.
+    strides : int, default=1
+        Positions the filter moves by.
+    padding : {"valid", "same"}, default="valid"
+        ``"same"`` pads with zeros so that the output keeps
+        ``ceil(length / strides)`` positions; ``"valid"`` does not pad.
+    activation : str, default=None
+        None means the estimator's ``activation``.
+
+    Examples
+    --------
+    >>> Conv1D(32, 5, padding="same")
+    Conv1D(32, 5, padding='same')
+    """
+
+    _core = core.Conv1D
+    has_neurons = True
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None):
+        super().__init__(filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, activation=activation)
+
+
+class Conv2D(LayerSpec):
+    """A 2-D convolution: ``filters`` neurons sliding over ``(height, width, channels)`` images.
+
+    Parameters are those of `Conv1D`, with ``kernel_size`` and ``strides`` an
+    int or a pair ``(rows, columns)``.
+
+    Examples
+    --------
+    >>> Conv2D(16, (3, 3), strides=2)
+    Conv2D(16, (3, 3), strides=2)
+    """
+
+    _core = core.Conv2D
+    has_neurons = True
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None):
+        super().__init__(filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, activation=activation)
+
+
+class _PoolSpec(LayerSpec):
+    def __init__(self, pool_size, strides=None):
+        super().__init__(pool_size=pool_size, strides=strides)
+
+
+class MaxPool1D(_PoolSpec):
+    """Largest value of each window of ``pool_size`` positions, per channel.
+
+    Parameters
+    ----------
+    pool_size : int
+        Positions per window.
+    strides : int, default=None
+        Positions the window moves by; None means ``pool_size``.
+    """
+
+    _core = core.MaxPool1D
+
+
+class MaxPool2D(_PoolSpec):
+    """Largest value of each window of ``pool_size`` positions of an image, per channel.
+
+    Parameters are those of `MaxPool1D`, each an int or a pair.
+    """
+
+    _core = core.MaxPool2D
+
+
+class AvgPool1D(_PoolSpec):
+    """Mean of each window of ``pool_size`` positions, per channel.
+
+    Parameters are those of `MaxPool1D`.
+    """
+
+    _core = core.AvgPool1D
+
+
+class AvgPool2D(_PoolSpec):
+    """Mean of each window of ``pool_size`` positions of an image, per channel.
+
+    Parameters are those of `MaxPool2D`.
+    """
+
+    _core = core.AvgPool2D
+
+
+class GlobalAvgPool(LayerSpec):
+    """Mean over every position of a sequence or image: one number per channel.
+
+    Examples
+    --------
+    >>> GlobalAvgPool()
+    GlobalAvgPool()
+    """
+
+    _core = core.GlobalAvgPool
+
+    def __init__(self):
+        super().__init__()
+
+
+class Flatten(LayerSpec):
+    """Each sample's positions and channels as one row of numbers.
+
+    A ``Dense`` layer already reads its input flattened; ``Flatten`` makes the
+    step explicit.
+    """
+
+    _core = core.Flatten
+    reads_flat = True
+
+    def __init__(self):
+        super().__init__()
+
+
+def hidden_specs(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a list of specs, an int ``n`` becoming ``Dense(n)``."""
+    entries = hidden_layer_sizes
+    if isinstance(entries, (Integral, LayerSpec)):
+        entries = [entries]
+    return [Dense(int(e)) if isinstance(e, Integral) else e for e in entries]
+
+
+def resolve_input_shape(input_shape, n_features, specs):
+    """The shape of one sample, channels last, for a network of ``specs`` on ``n_features``.
+
+    ``None`` means flat rows of ``n_features``. A shape one axis short of what
+    the first layer reads, ``(8, 8)`` before a ``Conv2D``, has one channel.
+    """
+    if input_shape is None:
+        return (n_features,)
+    shape = (int(input_shape),) if isinstance(input_shape, Integral) else tuple(
+        int(n) for n in input_shape)
+    size = 1
+    for n in shape:
+        size *= n
+    if size != n_features:
+        raise ValueError(
+            f"input_shape={tuple(input_shape) if not isinstance(input_shape, Integral) else input_shape} "
+            f"holds {size} numbers per sample, but X has {n_features} features. Give the "
+            "shape of one sample of X (channels last), or reshape X."
+        )
+    d = getattr(specs[0]._core, "d", None) if specs else None
+    if d is not None and len(shape) == d:
+        shape += (1,)
+    return shape
