@@ -823,7 +823,7 @@ class ConvolutionDisplay:
 
         Parameters
         ----------
-        estimator : fitted ANNClassifier, ANNRegressor, ANNAutoencoder or Pipeline
+        estimator : fitted ANNClassifier, ANNRegressor or Pipeline
             A network with convolution layers (``Conv1D``, ``Conv2D`` in
             ``hidden_layer_sizes``), or a pipeline ending in one; the sample
             then goes through the pipeline's earlier steps first.
