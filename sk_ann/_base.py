@@ -157,7 +157,7 @@ def _describe_sizes(layers):
     """Hidden layers as ``hidden_layer_sizes`` would write them: ints for dense layers."""
     entries = []
     for layer in layers:
-        if type(layer).__name__ == "Dense" and hasattr(layer, "units"):
+        if type(layer).__name__ == "Dense":
             entries.append(int(layer.units))
         else:
             entries.append(layer)

@@ -174,7 +174,8 @@ def test_clone_keeps_params_and_layer_views(clone, dtype):
     np.testing.assert_array_equal(twin.params, net.params)
     assert twin.params.dtype == dtype
     assert not np.shares_memory(twin.params, net.params)
-    assert [layer.activation for layer in twin.layers] == ["relu", "tanh", "softmax"]
+    assert [layer.activation for layer in twin.layers[:-1]] == ["relu", "tanh"]
+    assert twin.output_activation == "softmax"
     _assert_views_live(twin)
     np.testing.assert_array_equal(twin.predict(X), net.predict(X))
 
@@ -244,7 +245,8 @@ def test_initialize_in_float32_casts_the_float64_draws():
 
 def test_one_hidden_activation_per_layer():
     net = Network.from_sizes([3, 4, 5, 6, 2], ["relu", "logistic", "tanh"], "softmax")
-    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "softmax"]
+    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "identity"]
+    assert net.output_activation == "softmax"
     net = Network.from_sizes([3, 4, 5, 2], "tanh")
     assert [layer.activation for layer in net.layers] == ["tanh", "tanh", "identity"]
 
@@ -279,6 +281,7 @@ def test_repr_mentions_every_layer():
     text = repr(net)
     assert str(net.n_params) in text
     lines = text.splitlines()
-    for layer, size in zip(net.layers, [5, 3, 2]):
-        assert any(str(size) in line and layer.activation in line for line in lines)
+    shown = [layer.activation for layer in net.layers[:-1]] + [net.output_activation]
+    for activation, size in zip(shown, [5, 3, 2]):
+        assert any(str(size) in line and activation in line for line in lines)
     assert "7" in text

@@ -19,6 +19,7 @@ and leaves only the affine map, and its way back, to each kind: a matrix
 product for ``Dense``, a product over sliding windows for a convolution.
 """
 
+import inspect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,8 +131,16 @@ class Layer:
         return ()
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+        # The constructor call: required arguments by position, others when not default.
+        signature = inspect.signature(type(self).__init__)
+        args = []
+        for name, value in self.get_config().items():
+            default = signature.parameters[name].default
+            if default is inspect.Parameter.empty:
+                args.append(repr(value))
+            elif value != default:
+                args.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
 
 
 def make_activation(activation):

@@ -162,7 +162,8 @@ class _Convolution(NeuronLayer):
         return dX
 
     def get_config(self):
-        return {"filters": self.units, "kernel_size": self.kernel_size, "strides": self.strides,
+        strides = 1 if set(self.strides) == {1} else self.strides
+        return {"filters": self.units, "kernel_size": self.kernel_size, "strides": strides,
                 "padding": self.padding, "activation": self._activation_arg,
                 "dropout": self.dropout, "batch_norm": self.norm is not None}
 
