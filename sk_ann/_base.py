@@ -43,10 +43,10 @@ from .core.losses import get_loss
 from .core.layers import Dense as CoreDense
 from .core.network import Network, per_hidden_layer
 from .layers import hidden_specs, resolve_input_shape
-from .core.optimizers import SGD, Adam, AdamW, RMSprop
+from .core.optimizers import OPTIMIZERS
 from .core.schedules import LearningRateSchedule
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adamw")
+_STOCHASTIC_SOLVERS = tuple(OPTIMIZERS)
 # Rows per forward pass at predict time: keeps memory bounded on very large X.
 _PREDICT_CHUNK = 20_000
 
@@ -188,7 +188,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         "solver": OneOf("lbfgs", *_STOCHASTIC_SOLVERS),
         "alpha": Interval(Real, 0, None, "left"),
         "batch_size": any_of(OneOf("auto"), Interval(Integral, 1, None, "left")),
-        "learning_rate": OneOf("constant", "invscaling", "adaptive", "cosine"),
+        "learning_rate": OneOf(*LearningRateSchedule.KINDS),
         "learning_rate_init": Interval(Real, 0, None, "neither"),
         "power_t": Interval(Real, 0, None, "left"),
         "max_iter": Interval(Integral, 1, None, "left"),
@@ -453,15 +453,16 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _new_optimizer(self, network):
         n, lr, dtype = network.n_params, self.learning_rate_init, network.dtype
-        if self.solver == "sgd":
-            optimizer = SGD(n, lr, self.momentum, self.nesterovs_momentum, dtype)
-        elif self.solver == "adam":
-            optimizer = Adam(n, lr, self.beta_1, self.beta_2, self.epsilon, dtype)
-        elif self.solver == "adamw":
-            optimizer = AdamW(n, lr, self.beta_1, self.beta_2, self.epsilon,
-                              self._option("weight_decay", 0.01), network.n_weights, dtype)
-        else:
-            optimizer = RMSprop(n, lr, self.beta_2, self.epsilon, dtype)
+        adam = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        options = {
+            "sgd": {"momentum": self.momentum, "nesterov": self.nesterovs_momentum},
+            "adam": adam,
+            "adamw": {**adam, "weight_decay": self._option("weight_decay", 0.01),
+                      "n_decayed": network.n_weights},
+            # RMSprop's decay of the squared gradients is MLP's beta_2.
+            "rmsprop": {"rho": self.beta_2, "epsilon": self.epsilon},
+        }[self.solver]
+        optimizer = OPTIMIZERS[self.solver](n, lr, dtype=dtype, **options)
         # Unlike scikit-learn's MLP, whose Adam ignores learning_rate, every
         # stochastic solver follows the schedule; the default, 'constant', is
         # what MLP's Adam does.

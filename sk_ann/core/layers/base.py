@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, OUTPUT_LINKS, Activation
+from ..activations import ACTIVATIONS, OUTPUT_LINKS, Activation, get_activation
 from ..normalization import BatchNorm
 
 #: Where each role of parameter goes in the flat vector, first to last. Weights
@@ -145,13 +145,10 @@ class Layer:
 
 def make_activation(activation):
     """``(instance, name)`` for an activation name or a configured instance."""
-    known = {**ACTIVATIONS, **OUTPUT_LINKS}
     if isinstance(activation, Activation):
         # A configured instance, e.g. a softmax over blocks of columns.
         return activation, activation.name
-    if isinstance(activation, str) and activation in known:
-        return known[activation](), activation
-    raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
+    return get_activation(activation, {**ACTIVATIONS, **OUTPUT_LINKS}), activation
 
 
 class NeuronLayer(Layer):
