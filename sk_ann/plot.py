@@ -371,7 +371,20 @@ class NetworkDiagramDisplay:
         estimator = _fitted_network_estimator(estimator, f"{cls.__name__}.from_estimator")
         weights = [np.asarray(W) for W in estimator.coefs_]
         layer_sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
-        activations = [estimator.activation] * (len(weights) - 1) + [estimator.out_activation_]
+        network = getattr(estimator, "network_", None)
+        if network is None:  # scikit-learn's MLP: one activation for every hidden layer
+            hidden = [estimator.activation] * (len(weights) - 1)
+        else:
+            others = sorted({type(layer).__name__ for layer in network.layers} - {"Dense"})
+            if others or len(network.input_shape) > 1:
+                raise ValueError(
+                    f"{cls.__name__} draws networks of dense layers on flat features; this "
+                    f"one has {', '.join(others) or 'an input_shape'}. Look at its filters "
+                    "and feature maps with ConvolutionDisplay instead."
+                )
+            # One name per layer: the fitted layers', which a per-layer list set.
+            hidden = [layer.activation for layer in network.layers[:-1]]
+        activations = hidden + [estimator.out_activation_]
         input_names = getattr(estimator, "feature_names_in_", None)
         display = cls(
             layer_sizes, weights, activations, max_neurons=max_neurons,

@@ -268,6 +268,25 @@ def test_network_diagram_autoencoder_and_given_ax(iris):
     assert _texts(right).count("a") == 2  # an input and its reconstruction
 
 
+def test_network_diagram_names_each_layers_own_activation(iris):
+    X, y = iris
+    clf = ANNClassifier((3, 2), activation=["tanh", "relu"], solver="lbfgs", max_iter=5,
+                        random_state=0).fit(X, y)
+    display = NetworkDiagramDisplay.from_estimator(clf)
+    assert display.layer_labels_[1].get_text() == "hidden 1\n3 neurons\ntanh"
+    assert display.layer_labels_[2].get_text() == "hidden 2\n2 neurons\nrelu"
+
+
+def test_network_diagram_refuses_a_convolutional_network(iris):
+    from sk_ann.layers import Conv1D
+
+    X, y = iris
+    clf = ANNClassifier([Conv1D(2, 2), 3], input_shape=(4, 1), max_iter=2,
+                        random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="Conv1D.*ConvolutionDisplay"):
+        NetworkDiagramDisplay.from_estimator(clf)
+
+
 def test_network_diagram_of_scikit_learns_mlp(iris):
     X, y = iris
     mlp = MLPClassifier((5,), solver="lbfgs", max_iter=20, random_state=0).fit(X, y)
