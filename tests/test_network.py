@@ -285,3 +285,26 @@ def test_repr_mentions_every_layer():
     for activation, size in zip(shown, [5, 3, 2]):
         assert any(str(size) in line and activation in line for line in lines)
     assert "7" in text
+
+
+# --- gradients of the predictions themselves (frozen) ------------------------------
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_frozen_forward_is_predict_and_its_input_gradient_matches_finite_differences(batch_norm):
+    rng = np.random.default_rng(11)
+    net = Network.from_sizes([4, 5, 3, 2], "tanh", "softmax", dropout=0.5, batch_norm=batch_norm)
+    net.initialize(np.random.RandomState(0))
+    net.buffers[:] = rng.uniform(0.5, 2.0, net.buffers.size)  # running statistics in use
+    X = rng.normal(size=(6, 4))
+    weights = rng.normal(size=(6, 2))
+    buffers, params = net.buffers.copy(), net.params.copy()
+    with net.frozen():
+        raw = net.forward(X, training=True)
+        np.testing.assert_allclose(raw, net.forward(X), rtol=1e-13)
+        dX = net.backward(weights.copy(), input_gradient=True).copy()
+    assert not any(layer.frozen for layer in net.layers)
+    np.testing.assert_array_equal(net.buffers, buffers)  # running statistics untouched
+    np.testing.assert_array_equal(net.params, params)
+    expected = numeric_gradient(lambda x: float((net.forward(x) * weights).sum()), X)
+    np.testing.assert_allclose(dX, expected, rtol=1e-6, atol=1e-9)

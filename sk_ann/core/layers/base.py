@@ -80,6 +80,10 @@ class Layer:
 
     #: Name of the layer's activation, or None for layers without neurons.
     activation = None
+    #: While True, a training forward keeps what ``backward`` needs but computes
+    #: what prediction computes: no dropout, batch normalisation by its running
+    #: statistics, which it leaves unchanged (see ``Network.frozen``).
+    frozen = False
     #: True for layers whose input must keep its axes (no flat rows).
     needs_spatial_input = False
 
@@ -243,9 +247,9 @@ class NeuronLayer(Layer):
         self._affine(X, Z, training=True)
         if self.norm is not None:
             Z2 = Z.reshape(-1, self.units)
-            self.norm.forward(Z2, True, out=Z2)
+            self.norm.forward(Z2, not self.frozen, out=Z2)
         work.A = self._f.forward(Z, out=work.A_out)
-        if not self.dropout:
+        if not self.dropout or self.frozen:
             return work.A
         if rng is None:
             raise ValueError("a layer with dropout needs an rng to train.")
@@ -265,12 +269,15 @@ class NeuronLayer(Layer):
         if work is None:
             raise RuntimeError(f"{type(self).__name__}.backward needs a forward pass with "
                                "training=True first.")
-        if self.dropout:
+        if self.dropout and not self.frozen:
             dA *= work.mask
         dZ = self._f.backward(work.Z, work.A, dA, out=dA)
         if self.norm is not None:
             dZ2 = dZ.reshape(-1, self.units)
-            self.norm.backward(dZ2, out=dZ2)
+            if self.frozen:
+                dZ2 *= self.norm.inference_scale()  # running statistics: a fixed affine map
+            else:
+                self.norm.backward(dZ2, out=dZ2)
         return self._affine_backward(dZ, need_dX)
 
     def _work_for(self, n_rows):
