@@ -356,6 +356,25 @@ def test_need_dx_false_returns_none_and_still_fills_the_gradients():
         np.testing.assert_array_equal(g, expected[name])
 
 
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_backward_can_be_repeated_for_one_forward(padding):
+    # Two gradients from one forward pass (an adversarial network's discriminator
+    # backs up the generator's loss and its own): the second must not see what
+    # the first left behind.
+    layer = Conv2D(3, (2, 3), strides=(1, 2), padding=padding, activation="tanh")
+    _, grads, _ = _bind(layer, (4, 5, 2))
+    X = np.random.default_rng(22).normal(size=(3, 4, 5, 2))
+    G1, G2 = np.random.default_rng(23).normal(size=(2, 3, *layer.output_shape))
+    layer.forward(X, training=True)
+    layer.backward(G1.copy())
+    dX = layer.backward(G2.copy()).copy()
+    twice = {name: g.copy() for name, g in grads.items()}
+    layer.forward(X, training=True)
+    np.testing.assert_array_equal(layer.backward(G2.copy()), dX)
+    for name, g in grads.items():
+        np.testing.assert_array_equal(twice[name], g, err_msg=name)
+
+
 def test_backward_before_a_training_forward_raises():
     layer = Conv1D(2, 2)
     _bind(layer, (4, 1))

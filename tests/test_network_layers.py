@@ -166,6 +166,22 @@ def test_input_gradient_matches_finite_differences(config):
     np.testing.assert_array_equal(input_gradient(X.reshape(X.shape[0], -1)), dX)
 
 
+def test_input_gradient_then_parameter_gradients_from_one_forward():
+    # An adversarial network's discriminator: one forward pass on generated
+    # samples, ∂loss/∂X for the generator, then its own gradients for another loss.
+    net = Network([Conv1D(3, 2, activation="tanh"), Conv1D(2, 3, padding="same",
+                                                           activation="tanh"),
+                   MaxPool1D(2), Flatten(), Dense(1, "identity")], (7, 2))
+    net.initialize(np.random.RandomState(5))
+    X = np.random.default_rng(6).normal(size=(4, 7, 2))
+    D1, D2 = np.random.default_rng(7).normal(size=(2, 4, 1))
+    net.forward(X, training=True)
+    net.backward(D1.copy(), input_gradient=True)
+    after_input_gradient = net.backward(D2.copy()).copy()
+    net.forward(X, training=True)
+    np.testing.assert_array_equal(after_input_gradient, net.backward(D2.copy()))
+
+
 def test_objective_gradient_of_a_classifier_with_softmax_and_log_loss():
     loss = LOSSES["log_loss"]()
     net = Network([Conv2D(3, (2, 3), padding="same", activation="tanh", batch_norm=True),
