@@ -166,19 +166,17 @@ def test_input_gradient_matches_finite_differences(config):
     np.testing.assert_array_equal(input_gradient(X.reshape(X.shape[0], -1)), dX)
 
 
-def test_input_gradient_then_parameter_gradients_from_one_forward():
+@pytest.mark.parametrize("config", CONFIGS, ids=_config_id)
+def test_input_gradient_then_parameter_gradients_from_one_forward(config):
     # An adversarial network's discriminator: one forward pass on generated
     # samples, ∂loss/∂X for the generator, then its own gradients for another loss.
-    net = Network([Conv1D(3, 2, activation="tanh"), Conv1D(2, 3, padding="same",
-                                                           activation="tanh"),
-                   MaxPool1D(2), Flatten(), Dense(1, "identity")], (7, 2))
-    net.initialize(np.random.RandomState(5))
-    X = np.random.default_rng(6).normal(size=(4, 7, 2))
-    D1, D2 = np.random.default_rng(7).normal(size=(2, 4, 1))
-    net.forward(X, training=True)
+    net = _build(config)
+    X, _, _ = _data(net, n_samples=4)
+    D1, D2 = np.random.default_rng(7).normal(size=(2, 4, *net.output_shape))
+    net.forward(X, training=True, rng=np.random.RandomState(0))
     net.backward(D1.copy(), input_gradient=True)
     after_input_gradient = net.backward(D2.copy()).copy()
-    net.forward(X, training=True)
+    net.forward(X, training=True, rng=np.random.RandomState(0))
     np.testing.assert_array_equal(after_input_gradient, net.backward(D2.copy()))
 
 
