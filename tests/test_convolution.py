@@ -284,7 +284,17 @@ def test_batch_norm_normalises_each_filter_over_samples_and_positions():
     expected = (Z - Z.mean(axis=0)) / np.sqrt(Z.var(axis=0) + 1e-5)
     out = layer.forward(X, training=True)
     np.testing.assert_allclose(out.reshape(-1, 3), expected, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(buffers["running_mean"], 0.1 * Z.mean(axis=0), rtol=1e-12)
+    # Running statistics: momentum 0.1 from (0, 1), the variance unbiased over
+    # every sample and position of the batch.
+    mean, var = 0.1 * Z.mean(axis=0), 0.9 + 0.1 * Z.var(axis=0, ddof=1)
+    np.testing.assert_allclose(buffers["running_mean"], mean, rtol=1e-12)
+    np.testing.assert_allclose(buffers["running_var"], var, rtol=1e-12)
+    # Predicting normalises with them.
+    params["gamma"][...] = [0.5, 1.0, 2.0]
+    params["beta"][...] = [0.0, -1.0, 1.0]
+    expected = params["gamma"] * (Z - mean) / np.sqrt(var + 1e-5) + params["beta"]
+    np.testing.assert_allclose(layer.forward(X).reshape(-1, 3), expected, rtol=1e-10,
+                               atol=1e-12)
 
 
 def test_dropout_zeroes_outputs_at_its_rate_and_only_while_training():

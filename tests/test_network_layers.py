@@ -180,6 +180,38 @@ def test_input_gradient_then_parameter_gradients_from_one_forward(config):
     np.testing.assert_array_equal(after_input_gradient, net.backward(D2.copy()))
 
 
+@pytest.mark.parametrize("first", [
+    lambda: [MaxPool2D((2, 1), 1), Conv2D(2, 2, activation="tanh"), GlobalAvgPool()],
+    lambda: [AvgPool2D(2), Flatten()],
+    lambda: [GlobalAvgPool()],
+    lambda: [Flatten()],
+], ids=["maxpool", "avgpool", "global", "flatten"])
+def test_gradients_of_a_network_that_starts_without_parameters(first):
+    net = Network([*first(), Dense(2, "identity")], (4, 3, 2)).initialize(
+        np.random.RandomState(8))
+    X = _distinct_samples((3, 4, 3, 2))
+    Y = np.random.default_rng(9).normal(size=(3, 2))
+    loss = LOSSES["squared_error"]()
+
+    def J(_):
+        return objective(net, loss, X, Y, alpha=0.2)
+
+    J(None)
+    analytic = net.grads.copy()
+    np.testing.assert_allclose(analytic, numeric_gradient(J, net.params), rtol=1e-6,
+                               atol=1e-9)
+    raw = net.forward(X, training=True)
+    dX = net.backward(loss.gradient(Y, raw), input_gradient=True).copy()
+    assert dX.shape == X.shape
+    np.testing.assert_allclose(dX, numeric_gradient(J, X), rtol=1e-6, atol=1e-9)
+
+
+def _distinct_samples(shape, seed=10):
+    """Values at least 0.05 apart, so that max pooling has no ties to break."""
+    n = math.prod(shape)
+    return (np.random.default_rng(seed).permutation(n) - n / 2).reshape(shape) * 0.05
+
+
 def test_objective_gradient_of_a_classifier_with_softmax_and_log_loss():
     loss = LOSSES["log_loss"]()
     net = Network([Conv2D(3, (2, 3), padding="same", activation="tanh", batch_norm=True),
@@ -284,6 +316,11 @@ def test_dense_after_a_convolution_reads_its_maps_flattened():
     loss = LOSSES["squared_error"]()
     assert objective(direct, loss, X, Y) == objective(flat, loss, X, Y)
     np.testing.assert_array_equal(direct.grads, flat.grads)
+    # Its neurons read the maps flattened too.
+    maps = direct.layer_outputs(X)[0]
+    for j in range(2):
+        np.testing.assert_allclose(direct.layers[1].neurons[j](maps),
+                                   flat.layer_outputs(X)[2][:, j], rtol=1e-14)
 
 
 @pytest.mark.parametrize("config", CONFIGS[:4], ids=_config_id)
