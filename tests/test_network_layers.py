@@ -352,8 +352,8 @@ def test_repr_describes_every_layer_and_its_output_shape():
     net = Network([Conv2D(4, 3, padding="same", batch_norm=True), MaxPool2D(2),
                    GlobalAvgPool(), Dense(2, "identity")], (6, 6, 1), "softmax")
     text = repr(net)
-    for part in ("input: (6, 6, 1)", "Conv2D(filters=4", "-> (6, 6, 4)", "batch norm",
-                 "MaxPool2D(pool_size=(2, 2)", "-> (3, 3, 4)", "GlobalAvgPool() -> (4,)",
+    for part in ("input: (6, 6, 1)", "Conv2D(4, (3, 3)", "-> (6, 6, 4)", "batch norm",
+                 "MaxPool2D((2, 2)) -> (3, 3, 4)", "GlobalAvgPool() -> (4,)",
                  "output: 2 neurons, softmax"):
         assert part in text
 
@@ -536,3 +536,11 @@ def test_clone_taken_between_forward_and_backward_is_usable():
 def test_shapes_that_do_not_fit_are_refused_naming_the_layer(layers, input_shape, message):
     with pytest.raises(ValueError, match=message):
         Network(layers(), input_shape)
+
+
+def test_a_float32_network_computes_in_float32_whatever_the_dtype_of_x():
+    net = Network([MaxPool1D(2), Flatten(), Dense(2, "identity")], (6, 3), dtype=np.float32)
+    net.initialize(np.random.RandomState(0))
+    X = np.random.default_rng(0).normal(size=(4, 18))  # float64
+    assert all(out.dtype == np.float32 for out in net.layer_outputs(X))
+    assert net.forward(X, training=True).dtype == np.float32
