@@ -114,7 +114,9 @@ EXTRA_PARAMETERS = """
         or one per hidden layer, in [0, 1): while training, each output is
         zeroed with this probability (drawn from ``random_state``) and the
         others are divided by ``1 - dropout``; at predict time nothing is
-        dropped. Stochastic solvers only.
+        dropped. Stochastic solvers only. It applies to layers of neurons
+        (dense and convolutional); in a list, pooling and flattening layers
+        take 0.
 
     batch_norm : bool or list of bool, default=False
         Batch normalisation of each hidden layer's pre-activations (or of the
@@ -122,7 +124,9 @@ EXTRA_PARAMETERS = """
         over the minibatch, then scaled and shifted by trained ``γ`` and
         ``β``. Predictions use running averages of the batch statistics,
         gathered while training (also by ``partial_fit`` and ``warm_start``).
-        The statistics are unweighted over the rows of a batch.
+        The statistics are unweighted over the rows of a batch. A
+        convolution is normalised per filter, over the samples and positions
+        of the batch. In a list, pooling and flattening layers take False.
 
     alpha_l1 : float, default=0.0
         Strength of an L1 penalty on the weights (not the biases), beside

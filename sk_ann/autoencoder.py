@@ -342,8 +342,8 @@ ANNAutoencoder.__doc__ = f"""A neural-network autoencoder: a transformer that le
         Standard deviation of Gaussian noise added to the training inputs (never
         to the targets), drawn afresh for every minibatch from ``random_state``:
         a denoising autoencoder, which must learn to undo the noise and so
-        learns sturdier features. 0 trains a plain autoencoder. Needs
-        ``solver='adam'`` or ``'sgd'``.
+        learns sturdier features. 0 trains a plain autoencoder. Needs a
+        stochastic solver (``'adam'``, ``'sgd'``, ``'rmsprop'`` or ``'adamw'``).
 
     Attributes
     ----------{SHARED_ATTRIBUTES}

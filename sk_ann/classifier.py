@@ -306,6 +306,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
+        check_is_fitted(self)
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             if isinstance(proba, list):

@@ -8,10 +8,9 @@ for that layer.
 
 >>> from sk_ann import ANNClassifier
 >>> from sk_ann.layers import Conv2D, MaxPool2D
->>> ANNClassifier(hidden_layer_sizes=[Conv2D(16, 3, padding="same"), MaxPool2D(2), 64],
-...               input_shape=(8, 8))
-ANNClassifier(hidden_layer_sizes=[Conv2D(16, 3, padding='same'), MaxPool2D(2), 64],
-              input_shape=(8, 8))
+>>> model = ANNClassifier([Conv2D(16, 3, padding="same"), MaxPool2D(2), 64], input_shape=(8, 8))
+>>> model.hidden_layer_sizes
+[Conv2D(16, 3, padding='same'), MaxPool2D(2), 64]
 """
 
 import inspect

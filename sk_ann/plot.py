@@ -17,9 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .core.activations import ACTIVATIONS, OUTPUT_LINKS
-from .core.layers import (
-    AvgPool1D, AvgPool2D, Conv1D, Conv2D, GlobalAvgPool, MaxPool1D, MaxPool2D,
-)
+from .core.layers import AvgPool1D, AvgPool2D, Conv1D, Conv2D, MaxPool1D, MaxPool2D
 
 __all__ = ["ActivationDisplay", "ConvolutionDisplay", "NetworkDiagramDisplay",
            "TrainingCurveDisplay"]
@@ -27,8 +25,6 @@ __all__ = ["ActivationDisplay", "ConvolutionDisplay", "NetworkDiagramDisplay",
 _CONVOLUTIONS = (Conv1D, Conv2D)
 # Layers whose output still has positions; GlobalAvgPool's has none left to draw.
 _POOLING = (MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D)
-# Layers that read positions, which a diagram of neurons in columns cannot show.
-_WITH_POSITIONS = (*_CONVOLUTIONS, *_POOLING, GlobalAvgPool)
 
 
 def _pyplot(caller):
@@ -380,23 +376,22 @@ class NetworkDiagramDisplay:
             The display, with the artists it drew.
         """
         estimator = _fitted_network_estimator(estimator, f"{cls.__name__}.from_estimator")
-        network = getattr(estimator, "network_", None)
-        if network is not None and any(isinstance(layer, _WITH_POSITIONS)
-                                       for layer in network.layers):
-            raise ValueError(
-                f"NetworkDiagramDisplay draws networks of dense layers; this "
-                f"{type(estimator).__name__} has convolution or pooling layers. Look at "
-                "them with ConvolutionDisplay.from_estimator(estimator, X_sample)."
-            )
         weights = [np.asarray(W) for W in estimator.coefs_]
         layer_sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
-        if network is not None:
-            # Each layer's own: activation may be one per hidden layer, or set in a Dense spec.
-            hidden = [layer.activation for layer in network.layers[:-1]
-                      if hasattr(layer, "weights")]
-        else:
+        network = getattr(estimator, "network_", None)
+        if network is None:  # scikit-learn's MLP: one activation for every hidden layer
             hidden = [estimator.activation] * (len(weights) - 1)
-        activations = [*hidden, estimator.out_activation_]
+        else:
+            others = sorted({type(layer).__name__ for layer in network.layers} - {"Dense"})
+            if others or len(network.input_shape) > 1:
+                raise ValueError(
+                    f"{cls.__name__} draws networks of dense layers on flat features; this "
+                    f"one has {', '.join(others) or 'an input_shape'}. Look at its filters "
+                    "and feature maps with ConvolutionDisplay instead."
+                )
+            # One name per layer: the fitted layers', which a per-layer list set.
+            hidden = [layer.activation for layer in network.layers[:-1]]
+        activations = hidden + [estimator.out_activation_]
         input_names = getattr(estimator, "feature_names_in_", None)
         display = cls(
             layer_sizes, weights, activations, max_neurons=max_neurons,

@@ -174,7 +174,8 @@ def test_clone_keeps_params_and_layer_views(clone, dtype):
     np.testing.assert_array_equal(twin.params, net.params)
     assert twin.params.dtype == dtype
     assert not np.shares_memory(twin.params, net.params)
-    assert [layer.activation for layer in twin.layers] == ["relu", "tanh", "softmax"]
+    assert [layer.activation for layer in twin.layers[:-1]] == ["relu", "tanh"]
+    assert twin.output_activation == "softmax"
     _assert_views_live(twin)
     np.testing.assert_array_equal(twin.predict(X), net.predict(X))
 
@@ -244,7 +245,8 @@ def test_initialize_in_float32_casts_the_float64_draws():
 
 def test_one_hidden_activation_per_layer():
     net = Network.from_sizes([3, 4, 5, 6, 2], ["relu", "logistic", "tanh"], "softmax")
-    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "softmax"]
+    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "identity"]
+    assert net.output_activation == "softmax"
     net = Network.from_sizes([3, 4, 5, 2], "tanh")
     assert [layer.activation for layer in net.layers] == ["tanh", "tanh", "identity"]
 
@@ -279,6 +281,30 @@ def test_repr_mentions_every_layer():
     text = repr(net)
     assert str(net.n_params) in text
     lines = text.splitlines()
-    for layer, size in zip(net.layers, [5, 3, 2]):
-        assert any(str(size) in line and layer.activation in line for line in lines)
+    shown = [layer.activation for layer in net.layers[:-1]] + [net.output_activation]
+    for activation, size in zip(shown, [5, 3, 2]):
+        assert any(str(size) in line and activation in line for line in lines)
     assert "7" in text
+
+
+# --- gradients of the predictions themselves (frozen) ------------------------------
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_frozen_forward_is_predict_and_its_input_gradient_matches_finite_differences(batch_norm):
+    rng = np.random.default_rng(11)
+    net = Network.from_sizes([4, 5, 3, 2], "tanh", "softmax", dropout=0.5, batch_norm=batch_norm)
+    net.initialize(np.random.RandomState(0))
+    net.buffers[:] = rng.uniform(0.5, 2.0, net.buffers.size)  # running statistics in use
+    X = rng.normal(size=(6, 4))
+    weights = rng.normal(size=(6, 2))
+    buffers, params = net.buffers.copy(), net.params.copy()
+    with net.frozen():
+        raw = net.forward(X, training=True)
+        np.testing.assert_allclose(raw, net.forward(X), rtol=1e-13)
+        dX = net.backward(weights.copy(), input_gradient=True).copy()
+    assert not any(layer.frozen for layer in net.layers)
+    np.testing.assert_array_equal(net.buffers, buffers)  # running statistics untouched
+    np.testing.assert_array_equal(net.params, params)
+    expected = numeric_gradient(lambda x: float((net.forward(x) * weights).sum()), X)
+    np.testing.assert_allclose(dX, expected, rtol=1e-6, atol=1e-9)

@@ -17,9 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor
 from sk_ann.core.activations import ACTIVATIONS, OUTPUT_LINKS
-from sk_ann.layers import (
-    AvgPool1D, Conv1D, Conv2D, Dense, Flatten, GlobalAvgPool, MaxPool2D,
-)
+from sk_ann.layers import AvgPool1D, Conv1D, Conv2D, Flatten, GlobalAvgPool, MaxPool2D
 from sk_ann.plot import (
     ActivationDisplay, ConvolutionDisplay, NetworkDiagramDisplay, TrainingCurveDisplay,
 )
@@ -296,6 +294,25 @@ def test_network_diagram_autoencoder_and_given_ax(iris):
     assert display.layer_labels_[2].get_text() == "hidden 2\n2 neurons\ntanh"
     assert display.layer_labels_[4].get_text() == "output\n4 neurons\nidentity"
     assert _texts(right).count("a") == 2  # an input and its reconstruction
+
+
+def test_network_diagram_names_each_layers_own_activation(iris):
+    X, y = iris
+    clf = ANNClassifier((3, 2), activation=["tanh", "relu"], solver="lbfgs", max_iter=5,
+                        random_state=0).fit(X, y)
+    display = NetworkDiagramDisplay.from_estimator(clf)
+    assert display.layer_labels_[1].get_text() == "hidden 1\n3 neurons\ntanh"
+    assert display.layer_labels_[2].get_text() == "hidden 2\n2 neurons\nrelu"
+
+
+def test_network_diagram_refuses_a_convolutional_network(iris):
+    from sk_ann.layers import Conv1D
+
+    X, y = iris
+    clf = ANNClassifier([Conv1D(2, 2), 3], input_shape=(4, 1), max_iter=2,
+                        random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="Conv1D.*ConvolutionDisplay"):
+        NetworkDiagramDisplay.from_estimator(clf)
 
 
 def test_network_diagram_of_scikit_learns_mlp(iris):
@@ -643,20 +660,6 @@ def test_convolution_display_from_numbers():
         ConvolutionDisplay(sample, [maps], [filters[..., :1]], ["mine"]).plot()
     with pytest.raises(ValueError, match=r"feature_maps\[0\] must have the shape"):
         ConvolutionDisplay(sample, [maps[0]], [filters], ["mine"]).plot()
-
-
-def test_network_diagram_refuses_convolutional_networks(conv2d):
-    with pytest.raises(ValueError, match="draws networks of dense layers.*ConvolutionDisplay"):
-        NetworkDiagramDisplay.from_estimator(conv2d)
-
-
-def test_network_diagram_labels_each_layers_own_activation(iris):
-    X, y = iris
-    clf = ANNClassifier([4, Dense(3, activation="tanh")], activation=["elu", "relu"],
-                        max_iter=5, random_state=0).fit(X, y)
-    display = NetworkDiagramDisplay.from_estimator(clf)
-    assert [label.get_text().split("\n")[-1] for label in display.layer_labels_[1:]] == [
-        "elu", "tanh", "softmax"]
 
 
 def test_convolution_display_renders_to_png(conv2d, conv1d, digits, tmp_path):

@@ -15,6 +15,7 @@ softmax, exp), which belongs to the loss, turns them into predictions.
 """
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -211,9 +212,17 @@ class Network:
         return self
 
     def _as_samples(self, X):
-        """``X`` with each sample in ``input_shape``: flat rows of a dense array are reshaped."""
-        if len(self.input_shape) > 1 and isinstance(X, np.ndarray) and X.ndim == 2:
-            return X.reshape(X.shape[0], *self.input_shape)
+        """``X`` in the network's dtype with each sample in ``input_shape``.
+
+        Flat rows of a dense array are reshaped; layers without parameters
+        (pooling) keep the dtype they receive, so a first one would pass
+        another dtype on.
+        """
+        if isinstance(X, np.ndarray):
+            if X.dtype != self.dtype:
+                X = X.astype(self.dtype)
+            if len(self.input_shape) > 1 and X.ndim == 2:
+                return X.reshape(X.shape[0], *self.input_shape)
         return X
 
     def forward(self, X, training=False, rng=None):
@@ -238,6 +247,35 @@ class Network:
         for k in range(len(self.layers) - 1, -1, -1):
             dA = self.layers[k].backward(dA, need_dX=k > 0 or input_gradient)
         return dA if input_gradient else self.grads
+
+    @contextmanager
+    def frozen(self):
+        """Within it, a training forward computes what ``predict`` computes and keeps
+        what ``backward`` needs: gradients of the predictions themselves.
+
+        No dropout, batch normalisation by its running statistics (left
+        unchanged). What feature attributions and a GAN's generator need.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = Network.from_sizes([3, 4, 1], "tanh", dropout=0.5)
+        >>> net = net.initialize(np.random.RandomState(0))
+        >>> X = np.ones((2, 3))
+        >>> with net.frozen():
+        ...     raw = net.forward(X, training=True)
+        ...     dX = net.backward(np.ones_like(raw), input_gradient=True)
+        >>> bool(np.allclose(raw, net.forward(X))), dX.shape
+        (True, (2, 3))
+        """
+        previous = [layer.frozen for layer in self.layers]
+        for layer in self.layers:
+            layer.frozen = True
+        try:
+            yield self
+        finally:
+            for layer, was in zip(self.layers, previous):
+                layer.frozen = was
 
     def weights_and_gradients(self):
         """``(weights, their gradients)``: the leading block of ``params`` and ``grads``."""

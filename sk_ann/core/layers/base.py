@@ -19,13 +19,14 @@ and leaves only the affine map, and its way back, to each kind: a matrix
 product for ``Dense``, a product over sliding windows for a convolution.
 """
 
+import inspect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, OUTPUT_LINKS, Activation
+from ..activations import ACTIVATIONS, OUTPUT_LINKS, Activation, get_activation
 from ..normalization import BatchNorm
 
 #: Where each role of parameter goes in the flat vector, first to last. Weights
@@ -79,6 +80,10 @@ class Layer:
 
     #: Name of the layer's activation, or None for layers without neurons.
     activation = None
+    #: While True, a training forward keeps what ``backward`` needs but computes
+    #: what prediction computes: no dropout, batch normalisation by its running
+    #: statistics, which it leaves unchanged (see ``Network.frozen``).
+    frozen = False
     #: True for layers whose input must keep its axes (no flat rows).
     needs_spatial_input = False
 
@@ -130,19 +135,24 @@ class Layer:
         return ()
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+        # The constructor call: required arguments by position, others when not default.
+        signature = inspect.signature(type(self).__init__)
+        args = []
+        for name, value in self.get_config().items():
+            default = signature.parameters[name].default
+            if default is inspect.Parameter.empty:
+                args.append(repr(value))
+            elif value != default:
+                args.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
 
 
 def make_activation(activation):
     """``(instance, name)`` for an activation name or a configured instance."""
-    known = {**ACTIVATIONS, **OUTPUT_LINKS}
     if isinstance(activation, Activation):
         # A configured instance, e.g. a softmax over blocks of columns.
         return activation, activation.name
-    if isinstance(activation, str) and activation in known:
-        return known[activation](), activation
-    raise ValueError(f"activation must be one of {sorted(known)}, got {activation!r}.")
+    return get_activation(activation, {**ACTIVATIONS, **OUTPUT_LINKS}), activation
 
 
 class NeuronLayer(Layer):
@@ -237,9 +247,9 @@ class NeuronLayer(Layer):
         self._affine(X, Z, training=True)
         if self.norm is not None:
             Z2 = Z.reshape(-1, self.units)
-            self.norm.forward(Z2, True, out=Z2)
+            self.norm.forward(Z2, not self.frozen, out=Z2)
         work.A = self._f.forward(Z, out=work.A_out)
-        if not self.dropout:
+        if not self.dropout or self.frozen:
             return work.A
         if rng is None:
             raise ValueError("a layer with dropout needs an rng to train.")
@@ -259,12 +269,15 @@ class NeuronLayer(Layer):
         if work is None:
             raise RuntimeError(f"{type(self).__name__}.backward needs a forward pass with "
                                "training=True first.")
-        if self.dropout:
+        if self.dropout and not self.frozen:
             dA *= work.mask
         dZ = self._f.backward(work.Z, work.A, dA, out=dA)
         if self.norm is not None:
             dZ2 = dZ.reshape(-1, self.units)
-            self.norm.backward(dZ2, out=dZ2)
+            if self.frozen:
+                dZ2 *= self.norm.inference_scale()  # running statistics: a fixed affine map
+            else:
+                self.norm.backward(dZ2, out=dZ2)
         return self._affine_backward(dZ, need_dX)
 
     def _work_for(self, n_rows):

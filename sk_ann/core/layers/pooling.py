@@ -46,7 +46,8 @@ class _Pool(Layer):
         return [X[offset_slices(o, self.strides, out)] for o in self._offsets]
 
     def get_config(self):
-        return {"pool_size": self.pool_size, "strides": self.strides}
+        strides = None if self.strides == self.pool_size else self.strides
+        return {"pool_size": self.pool_size, "strides": strides}
 
     def release(self):
         self._cache = None
