@@ -749,7 +749,7 @@ class ConvolutionDisplay:
 
     Parameters
     ----------
-    sample : ndarray of shape (*positions, channels)
+    sample : ndarray of shape (length, channels) or (height, width, channels)
         The sample, as the network reads it (channels last).
     feature_maps : list of ndarray
         For each layer shown, its output for the sample, of shape
