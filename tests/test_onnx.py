@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 import sk_ann.onnx  # noqa: E402
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor  # noqa: E402
-from sk_ann.core.activations import ACTIVATIONS  # noqa: E402
+from sk_ann.core.activations import ACTIVATIONS, Exp  # noqa: E402
 from sk_ann.core.layers import Layer  # noqa: E402
 from sk_ann.layers import (  # noqa: E402
     AvgPool1D,
@@ -167,6 +167,7 @@ def test_poisson_link_is_capped_where_sk_ann_caps_it(dtype):
     expected = model.predict(X_huge)
     (predicted,) = run(model, X_huge, dtype)
     assert np.isfinite(predicted).all()
+    assert_close(expected, np.exp(Exp.upper_bound(dtype)), dtype)  # at the cap
     assert_close(predicted.ravel(), expected, dtype)
 
 
