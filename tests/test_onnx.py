@@ -243,3 +243,11 @@ def test_plain_import_does_not_import_onnx():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_samples_given_with_their_positions():
+    X, X_test = data(np.float32, n=40, n_features=24)
+    X, X_test = X.reshape(-1, 12, 2), X_test.reshape(-1, 12, 2)
+    model = ANNClassifier([Conv1D(3, 3), GlobalAvgPool()], input_shape=(12, 2), max_iter=5,
+                          random_state=0).fit(X, (X[:, 0, 0] > 0).astype(int))
+    check_classifier(model, X_test, np.float32)
