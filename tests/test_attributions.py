@@ -181,3 +181,43 @@ def test_bad_arguments_say_what_is_allowed(iris_pipeline):
         feature_attributions(model, X[:2], baseline=np.zeros(3))
     with pytest.raises(TypeError, match="needs a fitted ANNClassifier"):
         feature_attributions(make_pipeline(StandardScaler().fit(X)), X)
+
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+
+def test_attribution_display_bars_and_row(friedman):
+    import matplotlib.pyplot as plt
+
+    from sk_ann.plot import AttributionDisplay
+
+    model, X, _ = friedman
+    display = AttributionDisplay.from_estimator(model, X[:30], max_features=5)
+    heights = [bar.get_width() for bar in display.bars_]
+    assert len(heights) == 5 and heights == sorted(heights)  # largest on top
+    assert heights[-1] == pytest.approx(display.attributions.importance.max())
+    row = display.plot(kind="row", row=2, ax=plt.figure().gca())
+    assert len(row.bars_) == 8 and "output 0" in row.ax_.get_title()
+    with pytest.raises(ValueError, match="kind='image' needs samples with positions"):
+        display.plot(kind="image")
+    plt.close("all")
+
+
+def test_attribution_display_heat_map_of_an_image():
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import load_digits
+
+    from sk_ann.plot import AttributionDisplay
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:300] / 16
+    model = quiet_fit(ANNClassifier((16,), max_iter=50, random_state=0), X, y[:300])
+    display = AttributionDisplay.from_estimator(model, X[:3], image_shape=(8, 8), row=1)
+    picture = display.image_.get_array()
+    assert picture.shape == (8, 8)
+    np.testing.assert_allclose(picture.ravel(), display.attributions.values[1])
+    low, high = display.image_.get_clim()
+    assert low == -high  # centred on 0: red up, blue down
+    assert display.colorbar_ is not None
+    plt.close("all")

@@ -154,3 +154,22 @@ def test_overfitting_is_a_validation_score_falling_while_the_loss_falls():
     assert "alpha" in findings[0].advice and "early_stopping=True" in findings[0].advice
     steady = curve_findings(loss, n_iter=30, max_iter=100, validation_scores=np.full(30, 0.9))
     assert steady == []
+
+
+def test_diagnostics_display_draws_every_layer(cancer):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sk_ann.plot import DiagnosticsDisplay
+
+    _, y, X = cancer
+    model = quiet_fit(ANNClassifier((8, 8), activation="tanh", max_iter=50, random_state=0),
+                      X, y)
+    model.network_.layers[0].W[...] *= 100
+    display = DiagnosticsDisplay.from_estimator(model, X, y)
+    assert len(display.violins_["bodies"]) == 3
+    assert np.all(display.lines_["gradient"].get_ydata() > 0)
+    assert "saturated_units" in display.figure_.get_suptitle()
+    assert any("8/8 saturated" in text.get_text() for text in display.axes_[0].texts)
+    plt.close("all")
