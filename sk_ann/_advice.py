@@ -180,20 +180,18 @@ def curve_findings(loss_curve, *, n_iter=None, max_iter=None, tol=0.0, validatio
                     f"raise max_iter (now {max_iter}), or learning_rate_init if the fall is "
                     "slow and steady"))
     scores = np.asarray(validation_scores if validation_scores is not None else [], dtype=float)
-    if scores.size >= 10 and np.isfinite(scores).all() and loss.size == scores.size:
+    # With early stopping the weights of the best epoch were kept: nothing to fix.
+    if not params.get("early_stopping") and scores.size >= 10 and np.isfinite(scores).all() and loss.size == scores.size:
         best = int(np.argmax(scores))
         drop = scores[best] - scores[-1]
         if (scores.size - 1 - best >= 5 and drop > max(0.01 * abs(scores[best]), 0.005)
                 and loss[-1] < loss[best]):
-            early = ("early_stopping=True kept the weights of that epoch"
-                     if params.get("early_stopping") else
-                     "early_stopping=True keeps the weights of the best epoch")
             findings.append(Finding(
                 "overfitting",
                 f"the validation score fell from {scores[best]:.4g} (epoch {best + 1}) to "
                 f"{scores[-1]:.4g} while the training loss kept falling",
                 f"regularise: raise alpha (now {params.get('alpha')}), add dropout, or "
-                f"stop earlier ({early})"))
+                "stop earlier (early_stopping=True keeps the weights of the best epoch)"))
     return findings
 
 
