@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import is_classifier
+from sklearn.base import is_classifier, is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
@@ -671,7 +671,7 @@ def diagnose(estimator, X, y=None):
     rows = np.linspace(0, n - 1, min(n, 2000)).astype(int)
     Zs = Z[rows]
     Zs = Zs.toarray() if sp.issparse(Zs) else np.asarray(Zs)
-    regression = (type(final).__name__ == "ANNRegressor"
+    regression = (is_regressor(final)
                   and getattr(final, "loss", None) in ("squared_error", "absolute_error",
                                                        "huber"))
     ys = None if y is None else np.asarray(y)[rows]
