@@ -121,7 +121,7 @@ class Attributions:
 
     Attributes
     ----------
-    values : ndarray of shape (n_samples, n_features) or (n_samples, *input_shape)
+    values : ndarray of shape (n_samples, n_features) or (n_samples,) + input_shape
         The attribution of each feature of each row; n-D when ``X`` was given
         as samples of the network's ``input_shape`` (images), flat otherwise.
     method : str
@@ -256,7 +256,7 @@ def feature_attributions(estimator, X, *, method="integrated_gradients", baselin
         Pipeline's input, through the chain rule. Otherwise they are with
         respect to what the network receives, with a warning, and
         ``input_space`` says so.
-    X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+    X : array-like of shape (n_samples, n_features) or (n_samples,) + input_shape
         The rows to explain. Sparse matrices are densified.
     method : {"integrated_gradients", "gradient", "gradient_x_input"}
     baseline : array-like of shape (n_features,) or like X, default=None

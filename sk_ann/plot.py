@@ -790,7 +790,7 @@ class AttributionDisplay:
         Parameters
         ----------
         estimator : fitted ANNClassifier or ANNRegressor, or Pipeline ending in one
-        X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+        X : array-like of shape (n_samples, n_features) or (n_samples,) + input_shape
         method, target, baseline, n_steps
             As in :func:`sk_ann.inspection.feature_attributions`.
         kind : {"auto", "importance", "row", "image"}, default="auto"
