@@ -1,4 +1,5 @@
-"""Plots of neural networks: training curves, network diagrams, activation functions.
+"""Plots of neural networks: training curves, network diagrams, activation functions,
+and the filters and feature maps of convolutional networks.
 
 Each plot is a display object, as in scikit-learn: it holds the numbers,
 ``plot`` draws them and keeps the matplotlib objects it made (``ax_``,
@@ -16,8 +17,14 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .core.activations import ACTIVATIONS, OUTPUT_LINKS
+from .core.layers import AvgPool1D, AvgPool2D, Conv1D, Conv2D, MaxPool1D, MaxPool2D
 
-__all__ = ["ActivationDisplay", "NetworkDiagramDisplay", "TrainingCurveDisplay"]
+__all__ = ["ActivationDisplay", "ConvolutionDisplay", "NetworkDiagramDisplay",
+           "TrainingCurveDisplay"]
+
+_CONVOLUTIONS = (Conv1D, Conv2D)
+# Layers whose output still has positions; GlobalAvgPool's has none left to draw.
+_POOLING = (MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D)
 
 
 def _pyplot(caller):
@@ -718,6 +725,352 @@ def _output_names(estimator, n_outputs, input_names):
     if input_names is not None and len(input_names) == n_outputs and not is_regressor(estimator):
         return input_names  # an autoencoder's outputs reconstruct its inputs
     return None
+
+
+class ConvolutionDisplay:
+    """What a convolutional network sees: its filters, and one sample's feature maps.
+
+    A convolution's filter is one neuron that slides over the positions of its
+    input, sharing its weights; its feature map is its output at every
+    position, where the pattern its weights describe occurs in the sample.
+    The figure has one row for the sample, then for each layer shown a row of
+    its filters and a row of the sample's feature maps (pooling layers have
+    no filters: one row of their output), one column per filter, the first
+    ``max_filters`` of each layer.
+
+    For a ``Conv2D`` each filter is an image of its weights, ``(rows,
+    columns)`` of its kernel; when the layer reads several channels, the image
+    is the mean of the filter's weights over those channels (with one channel,
+    the weights themselves). For a ``Conv1D`` each filter is a heat map with
+    one row per input channel and one column per position of its kernel. The
+    filters of a layer share one colour scale, symmetric around 0 (red
+    positive, blue negative). Feature maps and the sample are images for
+    images and lines for sequences, one per channel, on one scale per row.
+
+    Parameters
+    ----------
+    sample : ndarray of shape (length, channels) or (height, width, channels)
+        The sample, as the network reads it (channels last).
+    feature_maps : list of ndarray
+        For each layer shown, its output for the sample, of shape
+        ``(*positions, channels)``.
+    filters : list of ndarray or None
+        For each layer shown, its weights, of shape ``(*kernel_size,
+        in_channels, n_filters)``, as in ``coefs_``; None for a pooling layer.
+    layer_names : list of str
+        For each layer shown, its name, such as ``"layers[0] Conv2D"``.
+    estimator_name : str, default=None
+        The figure's title.
+
+    Attributes
+    ----------
+    figure_ : matplotlib Figure or SubFigure
+        The figure drawn in.
+    axes_ : ndarray of matplotlib Axes of shape (n_rows, n_columns)
+        The grid: the sample's row first, then each layer's rows. Cells a row
+        does not need are switched off.
+    input_artists_ : list of matplotlib AxesImage or Line2D
+        The sample, one image (or line) per channel shown.
+    filter_artists_ : list of (list of matplotlib AxesImage or None)
+        For each layer, one image per filter shown; None for pooling layers.
+    feature_map_artists_ : list of list of matplotlib AxesImage or Line2D
+        For each layer, one image (or line) per channel of its output shown.
+    shown_ : list of ndarray
+        For each layer, the indices of the filters (channels) shown.
+
+    See Also
+    --------
+    NetworkDiagramDisplay : The neurons and weights of a network of dense layers.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_digits
+    >>> from sk_ann import ANNClassifier
+    >>> from sk_ann.layers import Conv2D, MaxPool2D
+    >>> from sk_ann.plot import ConvolutionDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ANNClassifier([Conv2D(6, 3, padding="same"), MaxPool2D(2), 32], input_shape=(8, 8),
+    ...                     max_iter=5, random_state=0).fit(X[:300] / 16, y[:300])
+    >>> display = ConvolutionDisplay.from_estimator(clf, X[0] / 16, layers="all")
+    >>> display.axes_.shape           # the digit; filters, feature maps; pooled maps
+    (4, 6)
+    >>> display.filter_artists_[0][0].get_array().shape   # filter 0's 3x3 weights
+    (3, 3)
+    >>> display.feature_map_artists_[1][0].get_array().shape   # 8x8 pooled to 4x4
+    (4, 4)
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, sample, feature_maps, filters, layer_names, *, estimator_name=None):
+        self.sample = sample
+        self.feature_maps = feature_maps
+        self.filters = filters
+        self.layer_names = layer_names
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, X_sample, *, layers=None, max_filters=8, figure=None,
+                       **kwargs):
+        """Show a fitted network's filters and its feature maps for one sample.
+
+        Parameters
+        ----------
+        estimator : fitted ANNClassifier, ANNRegressor or Pipeline
+            A network with convolution layers (``Conv1D``, ``Conv2D`` in
+            ``hidden_layer_sizes``), or a pipeline ending in one; the sample
+            then goes through the pipeline's earlier steps first.
+        X_sample : array-like
+            One sample: a row of ``X`` (``X[i]``, of shape ``input_shape`` or
+            flat) or a batch of one (``X[[i]]``, or ``X.iloc[[i]]`` for a
+            DataFrame). For a pipeline, as its first step takes it.
+        layers : None, "all" or list of int, default=None
+            The layers shown, as indices into ``network_.layers``: None for
+            every convolution layer, ``"all"`` for every convolution and
+            pooling layer (``MaxPool1D``, ``AvgPool2D``...), or a list of
+            indices of such layers.
+        max_filters : int, default=8
+            The most filters (and channels) shown per layer: the first ones.
+        figure : matplotlib Figure or SubFigure, default=None
+            Where to draw; a new figure sized to the grid when None.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : ConvolutionDisplay
+            The display, with the artists it drew.
+        """
+        caller = f"{cls.__name__}.from_estimator"
+        steps = estimator[:-1] if isinstance(estimator, Pipeline) else None
+        estimator = _fitted_network_estimator(estimator, caller)
+        network = getattr(estimator, "network_", None)
+        if network is None:
+            raise TypeError(f"{caller} needs an sk_ann estimator with convolution layers; "
+                            f"{type(estimator).__name__} has none.")
+        shown = _convolution_layers(network, layers, type(estimator).__name__)
+        if steps is not None:
+            X_sample = steps.transform(_batch_of_one(X_sample, None))
+        X = estimator._validated_input(_batch_of_one(X_sample, _sample_shapes(estimator)))
+        outputs = network.layer_outputs(X)
+        display = cls(
+            X.reshape(network.input_shape),
+            [outputs[k][0] for k in shown],
+            [np.array(network.layers[k].weights) if hasattr(network.layers[k], "weights")
+             else None for k in shown],
+            [f"layers[{k}] {type(network.layers[k]).__name__}" for k in shown],
+            estimator_name=type(estimator).__name__,
+        )
+        return display.plot(figure=figure, max_filters=max_filters, **kwargs)
+
+    def plot(self, figure=None, *, max_filters=8, cmap="viridis", filter_cmap="RdBu_r"):
+        """Draw the grid of filters and feature maps.
+
+        Parameters
+        ----------
+        figure : matplotlib Figure or SubFigure, default=None
+            Where to draw; a new figure sized to the grid when None.
+        max_filters : int, default=8
+            The most filters (and channels) shown per layer: the first ones.
+        cmap : str or matplotlib Colormap, default="viridis"
+            The colours of the sample and the feature maps drawn as images.
+        filter_cmap : str or matplotlib Colormap, default="RdBu_r"
+            A diverging colour map for the filters; its middle stands for 0.
+
+        Returns
+        -------
+        display : ConvolutionDisplay
+            This display, with ``figure_``, ``axes_``, ``input_artists_``,
+            ``filter_artists_``, ``feature_map_artists_`` and ``shown_`` set.
+        """
+        if (not isinstance(max_filters, Integral) or isinstance(max_filters, bool)
+                or max_filters < 1):
+            raise ValueError(f"max_filters must be an int >= 1, got {max_filters!r}.")
+        sample, maps, filters = self._checked()
+        images = sample.ndim == 3
+        n_input = min(sample.shape[-1], max_filters)
+        self.shown_ = [np.arange(min(m.shape[-1], max_filters)) for m in maps]
+        rows = [("input", None)]
+        for k, f in enumerate(filters):
+            rows += ([("filters", k)] if f is not None else []) + [("maps", k)]
+        n_columns = max([n_input, *(len(s) for s in self.shown_)])
+        if figure is None:
+            plt = _pyplot(f"{type(self).__name__}.plot")
+            width, height = (1.25, 1.25) if images else (1.7, 1.0)
+            figure = plt.figure(figsize=(1.2 + width * n_columns, 0.5 + height * len(rows)),
+                                layout="constrained")
+        axes = figure.subplots(len(rows), n_columns, squeeze=False)
+        for ax in axes.ravel():
+            ax.set_axis_off()
+
+        self.input_artists_ = _draw_maps(axes[0], sample, range(n_input), cmap, images)
+        if sample.shape[-1] > 1:
+            for j in range(n_input):
+                axes[0, j].set_title(f"channel {j}", fontsize=8)
+        _row_label(axes[0, 0], "input")
+        self.filter_artists_ = [None] * len(maps)
+        self.feature_map_artists_ = [None] * len(maps)
+        for row, (what, k) in enumerate(rows[1:], start=1):
+            name, shown = self.layer_names[k], self.shown_[k]
+            if what == "filters":
+                self.filter_artists_[k] = _draw_filters(axes[row], filters[k], shown,
+                                                        filter_cmap)
+                _row_label(axes[row, 0], f"{name}\nfilters")
+            else:
+                self.feature_map_artists_[k] = _draw_maps(axes[row], maps[k], shown, cmap,
+                                                          images)
+                label = "feature maps" if filters[k] is not None else f"{name}\noutput"
+                _row_label(axes[row, 0], label)
+        if self.estimator_name is not None:
+            figure.suptitle(self.estimator_name)
+        self.axes_ = axes
+        self.figure_ = figure
+        return self
+
+    def _checked(self):
+        sample = np.asarray(self.sample, dtype=float)
+        if sample.ndim not in (2, 3):
+            raise ValueError(
+                "sample must have the shape (length, channels) or (height, width, channels), "
+                f"got {sample.shape}."
+            )
+        maps = [np.asarray(m, dtype=float) for m in self.feature_maps]
+        filters = [None if f is None else np.asarray(f, dtype=float) for f in self.filters]
+        if not (len(maps) == len(filters) == len(self.layer_names)):
+            raise ValueError(
+                "feature_maps, filters and layer_names need one entry per layer, got "
+                f"{len(maps)}, {len(filters)} and {len(self.layer_names)}."
+            )
+        for k, (m, f) in enumerate(zip(maps, filters)):
+            if m.ndim != sample.ndim:
+                raise ValueError(
+                    f"feature_maps[{k}] must have the shape (*positions, channels) with the "
+                    f"sample's {sample.ndim - 1} position axes, got {m.shape}."
+                )
+            if f is not None and (f.ndim != sample.ndim + 1 or f.shape[-1] != m.shape[-1]):
+                raise ValueError(
+                    f"filters[{k}] must have the shape (*kernel_size, in_channels, "
+                    f"{m.shape[-1]}) to match feature_maps[{k}], got {f.shape}."
+                )
+        return sample, maps, filters
+
+
+def _convolution_layers(network, layers, name):
+    """Indices of the layers ``layers`` selects, checked; see ConvolutionDisplay."""
+    convolutions = [k for k, layer in enumerate(network.layers)
+                    if isinstance(layer, _CONVOLUTIONS)]
+    drawable = [k for k, layer in enumerate(network.layers)
+                if isinstance(layer, _CONVOLUTIONS + _POOLING)]
+    if not convolutions:
+        raise ValueError(
+            f"{name} has no convolution layers (its layers: {network.layers}). "
+            "ConvolutionDisplay shows Conv1D and Conv2D layers (sk_ann.layers in "
+            "hidden_layer_sizes); NetworkDiagramDisplay draws networks of dense layers."
+        )
+    if layers is None:
+        return convolutions
+    if isinstance(layers, str) and layers == "all":
+        return drawable
+    chosen = [layers] if isinstance(layers, Integral) else layers
+    if (isinstance(chosen, str) or not np.iterable(chosen) or not len(chosen)
+            or not all(isinstance(k, Integral) and k in drawable for k in chosen)):
+        raise ValueError(
+            f"layers must be None, 'all' or a list of indices into network_.layers of "
+            f"convolution or pooling layers, here among {drawable}; got {layers!r}."
+        )
+    return [int(k) for k in chosen]
+
+
+def _sample_shapes(estimator):
+    """The shapes one sample may have: flat, ``input_shape`` as given, and with channels."""
+    network = estimator.network_
+    shapes = {network.input_shape, (network.n_features,)}
+    given = getattr(estimator, "input_shape", None)
+    if given is not None:
+        shapes.add((given,) if isinstance(given, Integral) else tuple(given))
+    return shapes
+
+
+def _batch_of_one(X, sample_shapes):
+    """``X``, one sample, as a batch of one; ``sample_shapes`` are those of a lone sample
+    (None: any 1-D row, as a pipeline's first step takes it)."""
+    import scipy.sparse as sp
+
+    if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:
+        X = X.to_frame().T  # a pandas row, X.iloc[i]
+    if hasattr(X, "iloc") or sp.issparse(X):
+        if X.shape[0] != 1:
+            raise ValueError(f"X_sample must be one sample, got {X.shape[0]} rows. Pass "
+                             "X.iloc[[i]] (or X[[i]]).")
+        return X
+    X = np.asarray(X)
+    if sample_shapes is None:
+        if X.ndim == 1:
+            return X.reshape(1, -1)
+        if X.ndim >= 2 and X.shape[0] == 1:
+            return X
+        raise ValueError(
+            f"X_sample must be one sample: a row of X, or a batch of one (X[[i]]); got an "
+            f"array of shape {X.shape}."
+        )
+    if X.shape in sample_shapes:
+        return X[np.newaxis]
+    if X.ndim >= 2 and X.shape[0] == 1 and X.shape[1:] in sample_shapes:
+        return X
+    one = " or ".join(str(s) for s in sorted(sample_shapes, key=len))
+    raise ValueError(
+        f"X_sample must be one sample, of shape {one}, or a batch of one of them; got an "
+        f"array of shape {X.shape}. Pass X[i] or X[[i]]."
+    )
+
+
+def _row_label(ax, text):
+    # Horizontal, left of the row: rows of sequences are too low for a vertical label.
+    ax.set_ylabel(text, rotation=0, ha="right", va="center", fontsize=9)
+
+
+def _draw_maps(axes, maps, shown, cmap, images):
+    """One image (or line, for sequences) per channel in ``shown``, on one scale."""
+    shown = list(shown)
+    values = maps[..., shown]
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    artists = []
+    for ax, j in zip(axes, shown):
+        ax.set_axis_on()
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if images:
+            artists.append(ax.imshow(maps[..., j], cmap=cmap, vmin=low, vmax=high))
+        else:
+            artists.append(ax.plot(np.arange(maps.shape[0]), maps[:, j], color="C0",
+                                   linewidth=1)[0])
+            margin = 0.05 * (high - low)
+            ax.set_ylim(low - margin, high + margin)
+            ax.set_xlim(0, max(maps.shape[0] - 1, 1))
+    return artists
+
+
+def _draw_filters(axes, weights, shown, cmap):
+    """One image per filter in ``shown``: its weights, on one scale symmetric around 0."""
+    # A Conv2D filter is shown as one image: the mean over its input channels. A
+    # Conv1D filter has room for every channel: one row each.
+    images = [weights[..., j].mean(axis=-1) if weights.ndim == 4 else weights[..., j].T
+              for j in shown]
+    largest = max(float(np.abs(image).max()) for image in images)
+    largest = largest if largest > 0 else 1.0
+    artists = []
+    for ax, j, image in zip(axes, shown, images):
+        ax.set_axis_on()
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"filter {j}", fontsize=8)
+        artists.append(ax.imshow(image, cmap=cmap, vmin=-largest, vmax=largest,
+                                 aspect="equal" if weights.ndim == 4 else "auto"))
+    return artists
 
 
 class AttributionDisplay:

@@ -212,9 +212,17 @@ class Network:
         return self
 
     def _as_samples(self, X):
-        """``X`` with each sample in ``input_shape``: flat rows of a dense array are reshaped."""
-        if len(self.input_shape) > 1 and isinstance(X, np.ndarray) and X.ndim == 2:
-            return X.reshape(X.shape[0], *self.input_shape)
+        """``X`` in the network's dtype with each sample in ``input_shape``.
+
+        Flat rows of a dense array are reshaped; layers without parameters
+        (pooling) keep the dtype they receive, so a first one would pass
+        another dtype on.
+        """
+        if isinstance(X, np.ndarray):
+            if X.dtype != self.dtype:
+                X = X.astype(self.dtype)
+            if len(self.input_shape) > 1 and X.ndim == 2:
+                return X.reshape(X.shape[0], *self.input_shape)
         return X
 
     def forward(self, X, training=False, rng=None):

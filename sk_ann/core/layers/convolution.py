@@ -119,8 +119,8 @@ class _Convolution(NeuronLayer):
                 if not getattr(work, "padded_ready", False):
                     padded[...] = 0  # the border stays zero from batch to batch
                     work.padded_ready = True
-            cols = self._windows(self._padded_input(X, padded),
-                                 work.scratch("cols", cols_shape))
+            work.padded_X = self._padded_input(X, padded)
+            cols = self._windows(work.padded_X, work.scratch("cols", cols_shape))
             np.matmul(cols, W2, out=Z2)
             work.cols = cols
         else:
@@ -136,6 +136,10 @@ class _Convolution(NeuronLayer):
 
     def _affine_backward(self, dZ, need_dX=True):
         work = self._work
+        if work.cols is None:
+            # Backward again for the same forward: the first one overwrote the windows.
+            work.cols = self._windows(work.padded_X, work.scratch(
+                "cols", (*self.output_shape[:-1], *self.kernel_size, self.in_channels)))
         dZ2 = dZ.reshape(-1, self.units)
         W2 = self.W.reshape(-1, self.units)
         np.matmul(work.cols.T, dZ2, out=self.dW.reshape(-1, self.units))
@@ -144,6 +148,7 @@ class _Convolution(NeuronLayer):
             return None
         # The windows are no longer needed: their gradient takes their place.
         dcols = np.matmul(dZ2, W2.T, out=work.cols)
+        work.cols = None
         dcols = dcols.reshape(dZ.shape[0], *self.output_shape[:-1], *self.kernel_size,
                               self.in_channels)
         padded = any(b or a for b, a in self._pads)
