@@ -16,7 +16,7 @@ from sklearn.base import is_regressor
 MAX_ROWS = 2000
 #: A column whose root mean square is above this is far from unit scale...
 LARGE = 10.0
-#: ... and so is a column that varies, but whose root mean square is below this.
+#: ... and so is a column that varies, but whose values are all smaller than this.
 SMALL = 1e-2
 #: The regression losses whose gradient grows with the targets' scale.
 _SCALE_SENSITIVE_LOSSES = ("squared_error", "absolute_error", "huber")
@@ -79,15 +79,19 @@ def _off_scale(A):
     with np.errstate(over="ignore", invalid="ignore"):  # values near overflow: rms inf
         rms = np.sqrt(np.mean(A * A, axis=0))
     varies = A.max(axis=0) > A.min(axis=0)
-    off = np.flatnonzero(varies & ((rms > LARGE) | (rms < SMALL)))
+    # Tiny: every value small (a rarely nonzero column has a small rms, and is fine).
+    tiny = np.abs(A).max(axis=0) < SMALL
+    off = np.flatnonzero(varies & ((rms > LARGE) | tiny))
     return off, rms, varies
 
 
-def scale_findings(X, Y=None, *, regression=False, feature_names=None):
+def scale_findings(X, Y=None, *, regression=False, feature_names=None, positions=False):
     """Findings on columns of ``X`` (and regression targets ``Y``) far from unit scale.
 
     Sparse ``X`` is not checked: the usual scaler for it, ``MaxAbsScaler``,
-    keeps it sparse, and its zeros make the statistics misleading.
+    keeps it sparse, and its zeros make the statistics misleading. With
+    ``positions`` (images, sequences), ``X`` is checked as a whole: its
+    columns are positions, scaled together, and a blank border is no fault.
     """
     findings = []
     if Y is not None and regression:
@@ -103,7 +107,15 @@ def scale_findings(X, Y=None, *, regression=False, feature_names=None):
                 "transformer=StandardScaler()), which trains on standardised targets and "
                 "predicts in their units",
                 off.tolist()))
-    if X is not None and not sp.issparse(X) and X.size:
+    if X is not None and not sp.issparse(X) and X.size and positions:
+        off, rms, _ = _off_scale(_rows(np.asarray(X)).reshape(-1, 1))
+        if off.size:
+            findings.append(Finding(
+                "unscaled_input",
+                f"the values of X are far from unit scale (size {rms[0]:.3g})",
+                "scale them all alike, e.g. X / X.max() for pixels, or MinMaxScaler() on "
+                "flat rows in a Pipeline", [0]))
+    elif X is not None and not sp.issparse(X) and X.size:
         off, rms, varies = _off_scale(np.asarray(X))
         if off.size:
             size = _farthest(rms[off])
@@ -204,7 +216,9 @@ def training_hint(estimator, X, Y, state=None):
     try:
         regression = (is_regressor(estimator)
                       and getattr(estimator, "loss", None) in _SCALE_SENSITIVE_LOSSES)
-        findings = [f for f in scale_findings(X, Y, regression=regression)
+        shape = getattr(estimator, "input_shape", None)
+        positions = shape is not None and np.ndim(shape) > 0 and len(shape) > 1
+        findings = [f for f in scale_findings(X, Y, regression=regression, positions=positions)
                     if f.kind != "constant_input"]
         if state is not None and not findings:
             findings = curve_findings(

@@ -676,7 +676,8 @@ def diagnose(estimator, X, y=None):
                                                        "huber"))
     ys = None if y is None else np.asarray(y)[rows]
     findings = scale_findings(Zs, ys, regression=regression,
-                              feature_names=getattr(final, "feature_names_in_", None))
+                              feature_names=getattr(final, "feature_names_in_", None),
+                              positions=len(final.network_.input_shape) > 1)
     network = _float64_twin(final.network_)
     reports = _layer_reports(network, network.layer_outputs(Zs.astype(np.float64)))
     slices = _parameter_slices(network)

@@ -173,3 +173,21 @@ def test_diagnostics_display_draws_every_layer(cancer):
     assert "saturated_units" in display.figure_.get_suptitle()
     assert any("8/8 saturated" in text.get_text() for text in display.axes_[0].texts)
     plt.close("all")
+
+
+def test_images_are_checked_as_a_whole_blank_borders_are_no_fault():
+    from sklearn.datasets import load_digits
+
+    from sk_ann.layers import Conv2D, MaxPool2D
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:150].reshape(-1, 8, 8, 1), y[:150]
+    spec = dict(hidden_layer_sizes=[Conv2D(2, 3), MaxPool2D(2)], input_shape=(8, 8, 1),
+                max_iter=3, random_state=0)
+    scaled = quiet_fit(ANNClassifier(**spec), X / 16, y)
+    assert not {"unscaled_input", "constant_input"} & set(diagnose(scaled, X / 16, y).kinds)
+    raw = quiet_fit(ANNClassifier(**spec), X * 16, y)
+    finding = diagnose(raw, X * 16, y).findings[0]
+    assert finding.kind == "unscaled_input" and "X / X.max()" in finding.advice
+    with pytest.warns(ConvergenceWarning, match="Likely cause: the values of X are far from"):
+        ANNClassifier(**spec).fit(X * 16, y)
