@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import __version__
+from ._advice import training_hint
 from ._architecture import ArchitectureMixin
 from ._callbacks import CallbackSupport
 from ._validation import (
@@ -287,8 +288,10 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
             self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
             self._update_dropout(network)
-        # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
-        unchanged = "" if first_pass else " The model fitted before this call is unchanged."
+        # Said when training diverges: the likeliest cause in the data (a few thousand rows
+        # read), then that a failed warm_start or partial_fit keeps the old model.
+        unchanged = training_hint(self, X, Y) + (
+            "" if first_pass else " The model fitted before this call is unchanged.")
         with self._callback_session(X, y, sample_weight, encoder, network, state,
                                     incremental=incremental) as callbacks:
             if self.solver == "lbfgs":
@@ -340,7 +343,8 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
             warnings.warn(
                 f"lbfgs failed to converge after {state.n_iter} iteration(s): "
                 f"{result.message}. Increase the number of iterations (max_iter={self.max_iter}, "
-                f"max_fun={self.max_fun}) or scale the data, e.g. with StandardScaler.",
+                f"max_fun={self.max_fun}) or scale the data, e.g. with StandardScaler."
+                f"{training_hint(self, X, Y, state)}",
                 ConvergenceWarning,
             )
 
@@ -391,7 +395,7 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
         elif outcome == training.MAX_ITER:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
-                "optimization hasn't converged yet.",
+                f"optimization hasn't converged yet.{training_hint(self, X, Y, state)}",
                 ConvergenceWarning,
             )
 

@@ -1071,3 +1071,324 @@ def _draw_filters(axes, weights, shown, cmap):
         artists.append(ax.imshow(image, cmap=cmap, vmin=-largest, vmax=largest,
                                  aspect="equal" if weights.ndim == 4 else "auto"))
     return artists
+
+
+class AttributionDisplay:
+    """Feature attributions: global importance, one row's attributions, or an image heat map.
+
+    Three kinds of plot of the same attributions (see
+    :func:`sk_ann.inspection.feature_attributions`):
+
+    - ``"importance"``: the mean absolute attribution of each feature over the
+      rows, largest on top;
+    - ``"row"``: one row's signed attributions, red pushing the output up,
+      blue pushing it down;
+    - ``"image"``: one row's attributions over the image, for samples with
+      positions (which pixels made it a 3), on a colour scale centred on 0.
+
+    Parameters
+    ----------
+    attributions : Attributions
+        What ``feature_attributions`` returned.
+    image_shape : tuple of int, default=None
+        ``(height, width)`` or ``(height, width, channels)`` to read flat
+        attributions as images; by default the shape of ``values``' samples
+        when they have more than one axis.
+    estimator_name : str, default=None
+        Goes in the title.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        The axes drawn on.
+    figure_ : matplotlib Figure
+        The figure holding ``ax_``.
+    bars_ : matplotlib BarContainer or None
+        The bars (``"importance"`` and ``"row"``).
+    image_ : matplotlib AxesImage or None
+        The heat map (``"image"``).
+    colorbar_ : matplotlib Colorbar or None
+        The heat map's colour bar.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sk_ann import ANNClassifier
+    >>> from sk_ann.plot import AttributionDisplay
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> model = make_pipeline(StandardScaler(), ANNClassifier((8,), max_iter=300,
+    ...                                                       random_state=0)).fit(X, y)
+    >>> display = AttributionDisplay.from_estimator(model, X[:20])
+    >>> [label.get_text() for label in display.ax_.get_yticklabels()][-1]  # the largest
+    'petal width (cm)'
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, attributions, *, image_shape=None, estimator_name=None):
+        self.attributions = attributions
+        self.image_shape = image_shape
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, X, *, method="integrated_gradients", target=None,
+                       baseline=None, n_steps=50, kind="auto", row=0, image_shape=None,
+                       max_features=20, ax=None):
+        """Compute the attributions of ``X``'s rows and plot them.
+
+        Parameters
+        ----------
+        estimator : fitted ANNClassifier or ANNRegressor, or Pipeline ending in one
+        X : array-like of shape (n_samples, n_features) or (n_samples,) + input_shape
+        method, target, baseline, n_steps
+            As in :func:`sk_ann.inspection.feature_attributions`.
+        kind : {"auto", "importance", "row", "image"}, default="auto"
+            ``"auto"``: ``"image"`` when the samples are images (or
+            ``image_shape`` is given), else ``"importance"``.
+        row : int, default=0
+            The row of ``X`` drawn by ``"row"`` and ``"image"``.
+        image_shape : tuple of int, default=None
+            See the class.
+        max_features : int, default=20
+            The most important features drawn by the bar charts.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : AttributionDisplay
+        """
+        from .inspection import feature_attributions
+
+        final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+        result = feature_attributions(estimator, X, method=method, target=target,
+                                      baseline=baseline, n_steps=n_steps)
+        display = cls(result, image_shape=image_shape,
+                      estimator_name=type(final).__name__)
+        return display.plot(ax=ax, kind=kind, row=row, max_features=max_features)
+
+    def _image_shape(self):
+        values = self.attributions.values
+        if self.image_shape is not None:
+            return tuple(self.image_shape)
+        return values.shape[1:] if values.ndim > 2 else None
+
+    def plot(self, ax=None, *, kind="auto", row=0, max_features=20, cmap="RdBu_r"):
+        """Draw the attributions.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        kind : {"auto", "importance", "row", "image"}, default="auto"
+            See :meth:`from_estimator`.
+        row : int, default=0
+            The row drawn by ``"row"`` and ``"image"``.
+        max_features : int, default=20
+            The most important features drawn by the bar charts.
+        cmap : str, default="RdBu_r"
+            Colour map of the heat map, centred on 0.
+
+        Returns
+        -------
+        display : AttributionDisplay
+            This display, with ``ax_``, ``figure_``, ``bars_``, ``image_``
+            and ``colorbar_`` set.
+        """
+        kinds = ("auto", "importance", "row", "image")
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {list(kinds)}, got {kind!r}.")
+        shape = self._image_shape()
+        if kind == "auto":
+            kind = "image" if shape is not None else "importance"
+        if kind == "image" and shape is None:
+            raise ValueError("kind='image' needs samples with positions: pass image_shape, "
+                             "e.g. image_shape=(8, 8) for flat 8x8 images.")
+        ax = _axes(ax, f"{type(self).__name__}.plot")
+        result = self.attributions
+        n = len(result.values)
+        if not -n <= row < n:
+            raise ValueError(f"row must index one of the {n} rows explained, got {row}.")
+        flat = result.values.reshape(n, -1)
+        names = (np.asarray(result.feature_names, dtype=str) if result.feature_names is not None
+                 else np.array([f"x{j}" for j in range(flat.shape[1])]))
+        self.bars_ = self.image_ = self.colorbar_ = None
+        title = self.estimator_name or ""
+        what = _explained(result, row)
+        if kind == "image":
+            picture = flat[row].reshape(shape)
+            if picture.ndim == 3:  # channels last: one number per position
+                picture = picture.sum(axis=-1)
+            limit = float(np.abs(picture).max()) or 1.0
+            self.image_ = ax.imshow(picture, cmap=cmap, vmin=-limit, vmax=limit)
+            self.colorbar_ = ax.figure.colorbar(self.image_, ax=ax, label="attribution")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"{title}: {what}".strip(": "))
+        else:
+            scores = result.importance if kind == "importance" else flat[row]
+            order = np.argsort(np.abs(scores))[::-1][:max_features][::-1]
+            if kind == "importance":
+                colors = "C0"
+                ax.set_xlabel(f"mean |attribution| ({result.method})")
+            else:
+                colors = np.where(scores[order] >= 0, "C3", "C0")
+                ax.axvline(0, color="0.5", linewidth=0.8)
+                ax.set_xlabel(f"attribution ({result.method})")
+                title = f"{title}: {what}".strip(": ")
+            self.bars_ = ax.barh(np.arange(order.size), scores[order], color=colors)
+            ax.set_yticks(np.arange(order.size), names[order])
+            ax.grid(axis="x", alpha=0.3)
+            ax.set_title(title)
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+
+def _explained(result, row):
+    """'class 3: 0.97' or 'output 0: 151' for the title of one row's plot."""
+    noun = "output" if np.issubdtype(np.asarray(result.target).dtype, np.integer) else "class"
+    return f"{noun} {result.target[row]}, {result.outputs[row]:.3g}"
+
+
+class DiagnosticsDisplay:
+    """Per layer, the distribution of its outputs and the size of its gradients.
+
+    The left axes show each layer's outputs on the rows checked (a violin per
+    layer, with the counts of dead or saturated units above it); the right
+    axes, on a log scale, the norm of the loss gradient and of the weights of
+    each layer, where vanishing or exploding gradients show as a slope
+    across the layers. The findings of the diagnosis, if any, make the title.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+        What :func:`sk_ann.inspection.diagnose` returned.
+    estimator_name : str, default=None
+        Goes in the title.
+
+    Attributes
+    ----------
+    axes_ : ndarray of two matplotlib Axes
+        The activations' axes and the norms' axes.
+    figure_ : matplotlib Figure
+        The figure holding them.
+    violins_ : dict
+        What matplotlib's ``violinplot`` returned.
+    lines_ : dict of str to matplotlib Line2D
+        ``"gradient"`` (when the gradients were computed) and ``"weights"``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_iris
+    >>> from sk_ann import ANNClassifier
+    >>> from sk_ann.plot import DiagnosticsDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = ANNClassifier((8, 8), max_iter=300, random_state=0).fit(X, y)
+    >>> display = DiagnosticsDisplay.from_estimator(model, X, y)
+    >>> len(display.axes_), sorted(display.lines_)
+    (2, ['gradient', 'weights'])
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, diagnosis, *, estimator_name=None):
+        self.diagnosis = diagnosis
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y=None, *, axes=None):
+        """Diagnose a fitted estimator on ``X`` (and ``y``) and plot the layers.
+
+        Parameters
+        ----------
+        estimator : fitted ANNClassifier, ANNRegressor or ANNAutoencoder
+            Or a Pipeline or TransformedTargetRegressor around one.
+        X : array-like of shape (n_samples, n_features)
+        y : array-like, default=None
+            Needed for the gradients.
+        axes : sequence of two matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : DiagnosticsDisplay
+        """
+        from .inspection import diagnose
+
+        diagnosis = diagnose(estimator, X, y)
+        inner = getattr(estimator, "regressor_", estimator)
+        inner = inner[-1] if isinstance(inner, Pipeline) else inner
+        return cls(diagnosis, estimator_name=type(inner).__name__).plot(axes=axes)
+
+    def plot(self, axes=None):
+        """Draw the layers' outputs and norms.
+
+        Parameters
+        ----------
+        axes : sequence of two matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : DiagnosticsDisplay
+            This display, with ``axes_``, ``figure_``, ``violins_`` and
+            ``lines_`` set.
+        """
+        plt = _pyplot(f"{type(self).__name__}.plot")
+        if axes is None:
+            _, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        ax_out, ax_norm = axes
+        layers = self.diagnosis.layers
+        positions = np.arange(1, len(layers) + 1)
+        labels = [f"{r.index}\n{r.kind}" + (f"\n{r.activation}" if r.activation else "")
+                  for r in layers]
+        samples = [r.activations if r.activations.size else np.zeros(1) for r in layers]
+        self.violins_ = ax_out.violinplot(samples, positions, showextrema=True)
+        top = max(float(np.max(s)) for s in samples)
+        for position, report in zip(positions, layers):
+            notes = []
+            if report.dead_units is not None:
+                notes.append(f"{len(report.dead_units)}/{report.n_units} dead")
+            if report.saturated_units is not None:
+                notes.append(f"{len(report.saturated_units)}/{report.n_units} saturated")
+            if notes:
+                ax_out.annotate(", ".join(notes), (position, top), ha="center",
+                                va="bottom", fontsize=8, xytext=(0, 4),
+                                textcoords="offset points")
+        ax_out.set_xticks(positions, labels, fontsize=8)
+        ax_out.set_ylabel("layer output")
+        ax_out.set_title("outputs per layer")
+        ax_out.grid(axis="y", alpha=0.3)
+
+        self.lines_ = {}
+        weighted = [r for r in layers if r.weight_norm]
+        where = [positions[r.index] for r in weighted]
+        self.lines_["weights"], = ax_norm.plot(where, [r.weight_norm for r in weighted], "o--",
+                                               color="0.5", label="|weights|")
+        if any(r.gradient_norm is not None for r in weighted):
+            # A zero gradient (all units dead) has no place on a log scale: at the floor.
+            floor = min((r.gradient_norm for r in weighted if r.gradient_norm), default=1.0)
+            grads = [max(r.gradient_norm, floor * 1e-3) for r in weighted]
+            self.lines_["gradient"], = ax_norm.plot(where, grads, "o-", color="C3",
+                                                    label="|gradient of the loss|")
+        ax_norm.set_yscale("log")
+        ax_norm.set_xticks(positions, labels, fontsize=8)
+        ax_norm.set_title("norms per layer")
+        ax_norm.grid(alpha=0.3)
+        ax_norm.legend()
+        kinds = self.diagnosis.kinds
+        name = self.estimator_name or "diagnosis"
+        ax_out.figure.suptitle(f"{name}: " + (", ".join(kinds) if kinds else "no findings"))
+        self.axes_ = np.asarray(axes)
+        self.figure_ = ax_out.figure
+        return self
+
+
+__all__ += ["AttributionDisplay", "DiagnosticsDisplay"]
