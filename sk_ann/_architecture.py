@@ -42,11 +42,13 @@ def _describe_sizes(layers):
 class ArchitectureMixin:
     """Builds, checks and feeds the network of an estimator with BaseANN's parameters."""
 
-    def _as_rows(self, X):
+    def _as_rows(self, X, fitted=False):
         """``X`` of samples with positions, ``(n_samples, *input_shape)``, as flat rows.
 
         Everything else (2-D arrays, DataFrames, sparse matrices) is left for
         ``validate_data``; the network reshapes flat rows to ``input_shape``.
+        ``fitted`` checks the samples against the fitted network's shape (for
+        predicting) rather than against the ``input_shape`` parameter.
         """
         # Array-likes that are not arrays may refuse numpy's functions: ask for ndim.
         ndim = getattr(X, "ndim", None)
@@ -56,6 +58,10 @@ class ArchitectureMixin:
             return X
         X = np.asarray(X)
         shape = self._option("input_shape", None)
+        if fitted:
+            shape = self.network_.input_shape
+            if len(shape) == 1:
+                shape = None  # flat features
         if shape is None:
             raise ValueError(
                 f"X has {X.ndim} dimensions, shape {X.shape}, but input_shape is None: the "
@@ -65,19 +71,30 @@ class ArchitectureMixin:
             )
         given = (shape,) if isinstance(shape, Integral) else tuple(shape)
         n_features = math.prod(given)
-        accepted = {given, resolve_input_shape(given, n_features, self._hidden_specs())}
+        if fitted:
+            # As input_shape may, a sample may leave out a single channel.
+            accepted = {given, given[:-1] if given[-1] == 1 else given}
+        else:
+            accepted = {given, resolve_input_shape(given, n_features, self._hidden_specs())}
         if X.shape[1:] not in accepted:
             raise ValueError(
                 f"X has samples of shape {X.shape[1:]}, but input_shape={given}. Pass X of "
                 f"shape (n_samples, *input_shape) or (n_samples, {n_features}), or change "
                 "input_shape."
             )
-        return X.reshape(X.shape[0], -1)
+        # n_features rather than -1: numpy cannot infer -1 for zero samples.
+        return X.reshape(X.shape[0], n_features)
 
-    def _densified(self, X):
+    def _densified(self, X, fitted=False):
         """Sparse ``X`` as a dense array when the first layer is not dense (a convolution)."""
-        specs = self._hidden_specs()
-        if sp.issparse(X) and specs and not specs[0].reads_flat:
+        if not sp.issparse(X):
+            return X
+        if fitted:
+            reads_flat = type(self.network_.layers[0]).__name__ in ("Dense", "Flatten")
+        else:
+            specs = self._hidden_specs()
+            reads_flat = not specs or specs[0].reads_flat
+        if not reads_flat:
             return X.toarray()
         return X
 
@@ -97,6 +114,9 @@ class ArchitectureMixin:
         if [norm for _, _, norm in fitted] != [norm for _, _, norm in wanted]:
             changes.append(f"batch_norm {[norm for _, _, norm in fitted]} -> "
                            f"{[norm for _, _, norm in wanted]}")
+        wanted_shape = self._input_shape(net.n_features)
+        if wanted_shape != net.input_shape:
+            changes.append(f"input_shape {net.input_shape} -> {wanted_shape}")
         if n_outputs != net.output_shape[0]:
             changes.append(f"{net.output_shape[0]} outputs -> {n_outputs}")
         if changes:

@@ -592,9 +592,9 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
 
     def _validated_input(self, X):
         """``X`` checked against the fit and cast to the network's dtype."""
-        X = validate_data(self, self._as_rows(X), accept_sparse=["csr", "csc"], reset=False,
-                          dtype=(np.float64, np.float32))
-        return as_network_dtype(self._densified(X), self.network_.dtype, "X")
+        X = validate_data(self, self._as_rows(X, fitted=True), accept_sparse=["csr", "csc"],
+                          reset=False, dtype=(np.float64, np.float32))
+        return as_network_dtype(self._densified(X, fitted=True), self.network_.dtype, "X")
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""

@@ -152,7 +152,7 @@ def _is_size(value):
 
 
 def is_hidden_layer_sizes(value):
-    if _is_size(value):
+    if _is_size(value) or isinstance(value, LayerSpec):
         return True
     if isinstance(value, (str, bytes)):
         return False

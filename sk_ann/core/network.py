@@ -221,7 +221,8 @@ class Network:
         if isinstance(X, np.ndarray):
             if X.dtype != self.dtype:
                 X = X.astype(self.dtype)
-            if len(self.input_shape) > 1 and X.ndim == 2:
+            if X.shape[1:] != self.input_shape:
+                # Flat rows, or samples given without their single channel.
                 return X.reshape(X.shape[0], *self.input_shape)
         return X
 
