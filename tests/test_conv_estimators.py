@@ -252,7 +252,7 @@ def test_skops_round_trip_trusts_only_sk_ann_types(cls, arch):
     untrusted = sio.get_untrusted_types(data=saved)
     assert untrusted and all(name.startswith("sk_ann.") for name in untrusted), untrusted
     # The specs are sk_ann's own types, listed for the user to trust.
-    assert f"sk_ann.layers.{arch[:4].capitalize()}{arch[4:].upper()}" in untrusted
+    assert f"sk_ann.layers.{type(est.hidden_layer_sizes[0]).__name__}" in untrusted
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.loads(saved)
     loaded = sio.loads(saved, trusted=untrusted)
