@@ -127,9 +127,6 @@ def test_a_tuple_of_specs_and_a_list_input_shape_work_as_lists_and_tuples():
     np.testing.assert_array_equal(as_tuple.network_.params, as_list.network_.params)
 
 
-@pytest.mark.xfail(strict=True, raises=InvalidParameterError, reason=(
-    "is_hidden_layer_sizes accepts a lone int but not a lone spec, although hidden_specs "
-    "turns a lone LayerSpec into a list of one: InvalidParameterError"))
 def test_a_lone_spec_is_accepted_as_a_lone_int_is():
     X, y = _data("conv2d", regression=False)
     est = ANNClassifier(Conv2D(4, 3), input_shape=(8, 8), max_iter=2).fit(X, y)
@@ -334,10 +331,6 @@ def test_continued_training_refuses_a_changed_architecture(cls, arch, method):
         assert pickle.dumps(est) == before
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "_check_same_network compares the layers' configs only: with input_shape changed to "
-    "another of the same size, warm_start and partial_fit go on training the old network, "
-    "which keeps reading samples as (8, 8, 1) while input_shape says (4, 16)"))
 @pytest.mark.parametrize("method", ["warm_start", "partial_fit"])
 def test_continued_training_refuses_a_changed_input_shape(method):
     est, X, y = _fitted(ANNClassifier, "conv2d")
@@ -349,10 +342,6 @@ def test_continued_training_refuses_a_changed_input_shape(method):
             est.partial_fit(X.reshape(len(X), 4, 16), y)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "predict checks n-D X against the input_shape parameter, not the fitted network's: "
-    "after set_params(input_shape=(4, 16)) without a refit, X of the fitted (8, 8) samples is "
-    "refused and X of (4, 16) samples is read as (8, 8) images"))
 def test_predict_reads_x_with_the_fitted_input_shape():
     est, X, y = _fitted(ANNClassifier, "conv2d")
     expected = est.predict_proba(X)
@@ -539,10 +528,6 @@ def test_predict_refuses_x_of_another_sample_shape(cls, arch):
         est.predict(wrong.reshape(len(X), -1))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BaseANN._as_rows reshapes n-D X with X.reshape(n, -1), which numpy refuses for 0 rows: "
-    "'cannot reshape array of size 0 into shape (0,newaxis)', where 2-D X gets "
-    "scikit-learn's 'Found array with 0 sample(s)'"))
 @pytest.mark.parametrize("method", ["fit", "predict"])
 def test_empty_nd_x_is_refused_as_empty(method):
     est, X, y = _fitted(ANNClassifier, "conv2d")
@@ -639,11 +624,6 @@ def test_layer_outputs_have_each_layers_shape(cls, arch):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "Network.layer_outputs (and forward / predict) reshape only 2-D X to input_shape: X of "
-    "the (n, 8, 8) shape that ANNClassifier(input_shape=(8, 8)) itself accepts reaches the "
-    "convolution unreshaped and fails with numpy's 'could not broadcast input array from "
-    "shape (48,8,8) into shape (48,8,10,1)'"))
 def test_layer_outputs_take_the_x_the_estimator_takes():
     est, X, y = _fitted(ANNClassifier, "conv2d")  # input_shape=(8, 8), X of (n, 8, 8)
     outputs = est.network_.layer_outputs(X)
