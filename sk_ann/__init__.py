@@ -7,7 +7,8 @@ from ._base import InconsistentVersionWarning, NonFiniteOutputError
 from ._validation import InvalidParameterError
 from .autoencoder import ANNAutoencoder
 from .classifier import ANNClassifier
+from .gan import ANNGAN
 from .regressor import ANNRegressor
 
-__all__ = ["ANNAutoencoder", "ANNClassifier", "ANNRegressor", "InconsistentVersionWarning",
+__all__ = ["ANNAutoencoder", "ANNClassifier", "ANNGAN", "ANNRegressor", "InconsistentVersionWarning",
            "InvalidParameterError", "NonFiniteOutputError", "__version__"]
