@@ -68,7 +68,7 @@ _is_pac.description = "an int >= 1"
 
 
 class ANNGAN(BaseEstimator):
-    """A generative adversarial network: learns the distribution of the rows of X and samples new ones.
+    r"""A generative adversarial network: learns the distribution of the rows of X and samples new ones.
 
     Two networks of neurons play a game. The *generator* turns random noise
     into rows; the *discriminator* looks at rows and scores how real they
@@ -133,6 +133,11 @@ class ANNGAN(BaseEstimator):
     label_smoothing : float, default=0.0
         Real rows' target is ``1 - label_smoothing`` (one-sided smoothing,
         Salimans et al., 2016).
+    gradient_penalty : float, default=0.0
+        Weight ``γ`` of the R1 penalty :math:`\tfrac{γ}{2}\lVert ∇_x D(x)\rVert^2`
+        on real rows (Mescheder et al., 2018), which keeps the discriminator
+        flat on the data. Costs three more passes of the discriminator per
+        update.
     spectral_bound : bool, default=False
         After each discriminator update, divide each of its weight matrices
         whose largest singular value exceeds 1 by it (after spectral
@@ -215,6 +220,7 @@ default="from_dtype"
         "generator_loss": OneOf(*GENERATOR_LOSSES),
         "pac": _is_pac,
         "label_smoothing": Interval(Real, 0, 1, "left"),
+        "gradient_penalty": Interval(Real, 0, None, "left"),
         "spectral_bound": is_bool,
         "temperature": Interval(Real, 0, None, "neither"),
         "categorical_features": _is_columns,
@@ -246,6 +252,7 @@ default="from_dtype"
         generator_loss="non-saturating",
         pac=4,
         label_smoothing=0.0,
+        gradient_penalty=0.0,
         spectral_bound=False,
         temperature=0.2,
         categorical_features="from_dtype",
@@ -273,6 +280,7 @@ default="from_dtype"
         self.generator_loss = generator_loss
         self.pac = pac
         self.label_smoothing = label_smoothing
+        self.gradient_penalty = gradient_penalty
         self.spectral_bound = spectral_bound
         self.temperature = temperature
         self.categorical_features = categorical_features
@@ -400,6 +408,7 @@ default="from_dtype"
             self._optimizer(D, self.discriminator_learning_rate), pac=self.pac,
             n_critic=self.n_critic, label_smoothing=self.label_smoothing,
             spectral_bound=self.spectral_bound, loss=self.generator_loss,
+            gradient_penalty=self.gradient_penalty,
             temperature=self.temperature)
 
     @staticmethod
