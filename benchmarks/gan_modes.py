@@ -57,7 +57,10 @@ BASE = dict(generator_loss="minimax", pac=1)
 CHOICES = {
     "plain": dict(BASE),
     "non-saturating": dict(BASE, generator_loss="non-saturating"),
-    "non-saturating + pac 4": dict(generator_loss="non-saturating", pac=4),
+    "non-saturating + pac 2": dict(BASE, generator_loss="non-saturating", pac=2),
+    "non-saturating + pac 4": dict(BASE, generator_loss="non-saturating", pac=4),
+    "non-saturating + gradient penalty 1": dict(BASE, generator_loss="non-saturating",
+                                                gradient_penalty=1.0),
     "non-saturating + spectral bound": dict(BASE, generator_loss="non-saturating",
                                             spectral_bound=True),
     "non-saturating + label smoothing 0.1": dict(BASE, generator_loss="non-saturating",
@@ -65,7 +68,6 @@ CHOICES = {
     "non-saturating + lr ratio (D 2x)": dict(BASE, generator_loss="non-saturating",
                                              discriminator_learning_rate=2 * ANNGAN().
                                              generator_learning_rate),
-    "defaults": {},
 }
 
 
@@ -85,22 +87,25 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--choices", nargs="*", default=list(CHOICES))
+    parser.add_argument("--data", nargs="*", default=["ring", "grid"])
+    parser.add_argument("--out", default="gan_modes.json")
     args = parser.parse_args(argv)
     rows = []
     for choice in args.choices:
-        for data in (ring, grid):
+        for data in (globals()[name] for name in args.data):
             for seed in range(args.seeds):
                 rows.append(run(choice, data, seed))
                 print(rows[-1], file=sys.stderr, flush=True)
-    out = Path(__file__).parent / "results" / "gan_modes.json"
+    out = Path(__file__).parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(rows, indent=1))
-    print("| choice | ring: modes of 8 | ring: high quality | grid: modes of 25 | "
-          "grid: high quality | s per fit |")
-    print("|---|---|---|---|---|---|")
+    total = {"ring": 8, "grid": 25}
+    print("| choice | " + " | ".join(f"{name}: modes of {total[name]} | {name}: high quality"
+                                    for name in args.data) + " | s per fit |")
+    print("|---" * (2 * len(args.data) + 2) + "|")
     for choice in args.choices:
         cells = []
-        for name in ("ring", "grid"):
+        for name in args.data:
             runs = [r for r in rows if r["choice"] == choice and r["data"] == name]
             modes = [r["modes"] for r in runs]
             quality = [r["quality"] for r in runs]

@@ -223,3 +223,40 @@ def test_clone_grid_search_and_pickle():
 @parametrize_with_checks([ANNGAN((8,), (8,), latent_dim=2, max_iter=5, random_state=0)])
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+def _ring(n, seed):
+    rng = np.random.RandomState(seed)
+    angles = 2 * np.pi * np.arange(8) / 8
+    centres = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
+    return centres[rng.randint(8, size=n)] + 0.02 * rng.standard_normal((n, 2)), centres
+
+
+@pytest.mark.xfail(run=False, reason=(
+    "not reached: in a test's time budget (about 1,000 updates here) no setting measured "
+    "covers the ring; benchmarks/README.md has what the defaults reach in 3,000 updates"))
+def test_defaults_cover_every_mode_of_the_ring_with_mostly_high_quality_samples():
+    X, centres = _ring(2000, 0)
+    S = ANNGAN(max_iter=1000, random_state=0).fit(X).sample(1000, random_state=0)
+    distances = np.linalg.norm(S[:, None, :] - centres[None], axis=2)
+    good = distances.min(axis=1) < 3 * 0.02
+    assert len(np.unique(distances.argmin(axis=1)[good])) == 8
+    assert good.mean() > 0.5
+
+
+def test_gan_training_display_draws_both_losses():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sk_ann.plot import GANTrainingDisplay
+
+    gan = ANNGAN((8,), (8,), max_iter=30, random_state=0).fit(_blobs(60))
+    display = GANTrainingDisplay.from_estimator(gan, window=10)
+    x, y = display.lines_["generator"].get_data()
+    assert len(x) == 30 - 10 + 1
+    np.testing.assert_allclose(y[0], np.mean(gan.generator_loss_curve_[:10]))
+    with pytest.raises(TypeError, match="ANNGAN"):
+        from sk_ann import ANNRegressor
+        GANTrainingDisplay.from_estimator(ANNRegressor(max_iter=2).fit(_blobs(20), np.ones(20)))
+    plt.close("all")
