@@ -126,10 +126,12 @@ class ANNGAN(BaseEstimator):
         ``"non-saturating"`` minimises ``-log D(G(z))``, which gives the
         generator strong gradients when the discriminator rejects its rows;
         ``"minimax"`` is the original ``log(1 - D(G(z)))``, flat exactly then.
-    pac : int, default=4
+    pac : int, default=2
         Rows the discriminator judges at once (PacGAN, Lin et al., 2018):
         a pack of near-identical rows gives the generator away, which
-        penalises mode collapse. See :ref:`gan_modes`.
+        penalises mode collapse. On the ring and grid benchmarks packs of 2
+        covered all 8 ring modes and 24 of 25 grid modes where single rows
+        covered 1 and 8 (see :ref:`gan_modes`).
     label_smoothing : float, default=0.0
         Real rows' target is ``1 - label_smoothing`` (one-sided smoothing,
         Salimans et al., 2016).
@@ -250,7 +252,7 @@ default="from_dtype"
         max_iter=3000,
         n_critic=1,
         generator_loss="non-saturating",
-        pac=4,
+        pac=2,
         label_smoothing=0.0,
         gradient_penalty=0.0,
         spectral_bound=False,
