@@ -17,7 +17,7 @@ on the train rows, and each generates as many rows. Reported:
 Tables: scikit-learn's wine (178 rows, 13 numeric columns + class) and breast
 cancer (569 rows, 30 numeric + class), and the 1996 American National Election
 Study extract that statsmodels ships as a file (``statsmodels.datasets.anes96``,
-944 rows: 5 numeric or ordinal columns, age and income as integers, party
+944 rows: 7 integer columns (population, TV news days, three 1-7 scales, age, income bracket), party
 identification and education as categories, vote as the class).
 Needs ``pip install statsmodels`` for the third. Nothing is downloaded.
 
@@ -61,7 +61,9 @@ def anes96():
     from statsmodels.datasets import anes96 as source
 
     frame = source.load_pandas().data.drop(columns="logpopul")
-    for column in ("TVnews", "age", "income"):
+    # Every column but the log holds whole numbers (days, a 1-7 scale, years,
+    # an income bracket, a population count): integers, so that they are generated as such.
+    for column in ("popul", "TVnews", "selfLR", "ClinLR", "DoleLR", "age", "income"):
         frame[column] = frame[column].astype("int64")
     party = ["strong Dem", "weak Dem", "indep Dem", "indep", "indep Rep", "weak Rep",
              "strong Rep"]
@@ -174,14 +176,18 @@ def evaluate(name, load, seed):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--tables", nargs="*", default=["wine", "breast_cancer", "anes96"])
+    parser.add_argument("--out", default="gan_tabular.json")
     args = parser.parse_args(argv)
     rows = []
-    for name, load in (("wine", wine), ("breast cancer", breast_cancer), ("anes96", anes96)):
+    for name in args.tables:
+        load = globals()[name]
+        name = name.replace("_", " ")
         for seed in range(args.seeds):
             for row in evaluate(name, load, seed):
                 rows.append(row)
                 print(row, file=sys.stderr, flush=True)
-    out = Path(__file__).parent / "results" / "gan_tabular.json"
+    out = Path(__file__).parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(rows, indent=1))
     print("| table | model | detection ROC AUC (0.5 best) | MMD (0 best) | "
