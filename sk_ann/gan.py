@@ -101,16 +101,17 @@ class ANNGAN(BaseEstimator):
         al., 2015).
     solver : {"adam", "adamw", "rmsprop", "sgd"}, default="adam"
         Optimizer of both networks; each network has its own.
-    generator_learning_rate : float, default=2e-4
-    discriminator_learning_rate : float, default=2e-4
-        Step sizes. 2e-4 with ``beta_1=0.5`` is the Adam setting of DCGAN
+    generator_learning_rate, discriminator_learning_rate : float, default=2e-4
+        Step sizes of the two optimizers. 2e-4 with ``beta_1=0.5`` is the Adam setting of DCGAN
         (Radford et al., 2015) that most GANs since start from: a smaller
         ``beta_1`` than Adam's usual 0.9 lets each network follow its opponent,
         which keeps moving, instead of averaging over its old positions.
     beta_1 : float, default=0.5
+        Adam's (and AdamW's) decay of the first moment; see above.
     beta_2 : float, default=0.999
+        Adam's decay of the second moment.
     epsilon : float, default=1e-8
-        Adam's (and AdamW's) constants.
+        Adam's and RMSprop's guard against division by zero.
     momentum : float, default=0.9
         Momentum of ``solver="sgd"``; ``rho`` of ``"rmsprop"``.
     batch_size : int or "auto", default="auto"
@@ -147,13 +148,11 @@ class ANNGAN(BaseEstimator):
     temperature : float, default=0.2
         Gumbel-softmax temperature of the categorical columns the
         discriminator is shown from the generator (as in CTGAN).
-    categorical_features : "from_dtype", None, or indices, names or a boolean mask, \
-default="from_dtype"
+    categorical_features : "from_dtype", None, or indices, names or a mask, default="from_dtype"
         Categorical columns, as ``HistGradientBoostingClassifier`` takes them.
         ``"from_dtype"``: the category, string, object and bool columns of a
         DataFrame.
-    integer_features : "from_dtype", None, or indices, names or a boolean mask, \
-default="from_dtype"
+    integer_features : "from_dtype", None, or indices, names or a mask, default="from_dtype"
         Continuous columns sampled as integers (rounded, within the range
         seen). ``"from_dtype"``: the columns with an integer dtype.
     dtype : {None, "float32", "float64"}, default=None
@@ -182,8 +181,9 @@ default="from_dtype"
     n_iter_ : int
         Generator updates made.
     n_features_in_ : int
+        Number of columns of X.
     feature_names_in_ : ndarray of str
-        Only when X has string column names.
+        X's column names; only when X has string column names.
 
     See Also
     --------
@@ -463,14 +463,16 @@ default="from_dtype"
         Parameters
         ----------
         n_samples : int, default=1
+            Number of rows to generate.
         random_state : int, RandomState instance or None, default=None
             Seeds the noise and the categories drawn; None draws from the
             estimator's own generator, which moves on with each call.
 
         Returns
         -------
-        X_new : DataFrame or ndarray of shape (n_samples, n_features_in_)
-            A DataFrame with X's column names and dtypes when fitted on one.
+        X_new : DataFrame or ndarray of shape (n_samples, n_features)
+            A DataFrame with X's column names and dtypes when fitted on one;
+            ``n_features_in_`` columns.
         """
         check_is_fitted(self)
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples < 0:
