@@ -68,6 +68,9 @@ CHOICES = {
     "non-saturating + lr ratio (D 2x)": dict(BASE, generator_loss="non-saturating",
                                              discriminator_learning_rate=2 * ANNGAN().
                                              generator_learning_rate),
+    "non-saturating + pac 2 + lr ratio (D 2x)": dict(
+        BASE, generator_loss="non-saturating", pac=2,
+        discriminator_learning_rate=2 * ANNGAN().generator_learning_rate),
 }
 
 
@@ -86,6 +89,7 @@ def run(choice, data, seed, n_train=5000, n_samples=2500):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--choices", nargs="*", default=list(CHOICES))
     parser.add_argument("--data", nargs="*", default=["ring", "grid"])
     parser.add_argument("--out", default="gan_modes.json")
@@ -93,7 +97,7 @@ def main(argv=None):
     rows = []
     for choice in args.choices:
         for data in (globals()[name] for name in args.data):
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 rows.append(run(choice, data, seed))
                 print(rows[-1], file=sys.stderr, flush=True)
     out = Path(__file__).parent / "results" / args.out
