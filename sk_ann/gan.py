@@ -390,10 +390,8 @@ class ANNGAN(BaseEstimator):
                                  "impute the missing values first (sklearn.impute.SimpleImputer).")
             dtypes = [np.dtype(object)] * A.shape[1]
         else:
-            dtypes = [np.dtype(kind if kind in "iu" else A.dtype) if kind in "iu"
-                      else A.dtype] * A.shape[1]
-            if kind in "iu":
-                dtypes = [given.dtype] * A.shape[1]
+            # An integer array's dtype, which validate_data turned into float.
+            dtypes = [given.dtype if kind in "iu" else A.dtype] * A.shape[1]
         return columns, dtypes, None, False
 
     def _new_game(self, encoder, dtype, rng):
