@@ -1392,3 +1392,93 @@ class DiagnosticsDisplay:
 
 
 __all__ += ["AttributionDisplay", "DiagnosticsDisplay"]
+
+
+class GANTrainingDisplay:
+    """Both players' losses over a GAN's training: the generator's and the discriminator's.
+
+    Each curve is drawn faintly per update and, over it, as a moving average
+    over ``window`` updates, since single updates are noisy. A horizontal line
+    marks ``2 log 2 ≈ 1.386``, the discriminator's loss when it cannot tell
+    real rows from generated ones (``D = 1/2`` everywhere), and ``log 2`` the
+    non-saturating generator loss there: curves that settle near them show a
+    game in balance; a discriminator loss falling to 0 shows a discriminator
+    that wins, and a generator that has stopped learning.
+
+    Parameters
+    ----------
+    generator_loss_curve, discriminator_loss_curve : array-like of shape (n_iter,)
+        The losses at each update, e.g. ``ANNGAN``'s ``generator_loss_curve_``
+        and ``discriminator_loss_curve_``.
+    window : int, default=50
+        Updates averaged for the smooth curves.
+    estimator_name : str, default=None
+        The plot's title.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    lines_ : dict of str to matplotlib Line2D
+        ``"generator"``, ``"discriminator"`` (the smooth curves), ``"balance"``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sk_ann import ANNGAN
+    >>> from sk_ann.plot import GANTrainingDisplay
+    >>> X = np.random.default_rng(0).normal(size=(200, 2))
+    >>> gan = ANNGAN((16,), (16,), max_iter=100, random_state=0).fit(X)
+    >>> display = GANTrainingDisplay.from_estimator(gan)
+    >>> sorted(display.lines_)
+    ['balance', 'discriminator', 'generator']
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, generator_loss_curve, discriminator_loss_curve, *, window=50,
+                 estimator_name=None):
+        self.generator_loss_curve = generator_loss_curve
+        self.discriminator_loss_curve = discriminator_loss_curve
+        self.window = window
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, window=50):
+        """Plot a fitted ``ANNGAN``'s two loss curves."""
+        check_is_fitted(estimator)
+        if not hasattr(estimator, "generator_loss_curve_"):
+            raise TypeError(f"GANTrainingDisplay needs a fitted ANNGAN; got "
+                            f"{type(estimator).__name__}. For other networks use "
+                            "TrainingCurveDisplay.")
+        return cls(estimator.generator_loss_curve_, estimator.discriminator_loss_curve_,
+                   window=window, estimator_name=type(estimator).__name__).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw the curves on ``ax`` (a new figure when None); returns ``self``."""
+        ax = _axes(ax, "GANTrainingDisplay")
+        self.lines_ = {}
+        for name, curve, colour in (("generator", self.generator_loss_curve, "C0"),
+                                    ("discriminator", self.discriminator_loss_curve, "C1")):
+            curve = np.asarray(curve, dtype=float)
+            steps = np.arange(1, curve.size + 1)
+            ax.plot(steps, curve, color=colour, alpha=0.2, linewidth=0.5)
+            window = max(1, min(int(self.window), curve.size))
+            smooth = np.convolve(curve, np.ones(window) / window, mode="valid")
+            (self.lines_[name],) = ax.plot(steps[window - 1:], smooth, color=colour,
+                                           label=f"{name} loss")
+        self.lines_["balance"] = ax.axhline(2 * np.log(2), color="grey", linestyle=":",
+                                            label="discriminator at chance (2 log 2)")
+        ax.axhline(np.log(2), color="grey", linestyle=":", linewidth=0.8)
+        ax.set_xlabel("generator update")
+        ax.set_ylabel("loss")
+        ax.legend()
+        if self.estimator_name:
+            ax.set_title(self.estimator_name)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+__all__ += ["GANTrainingDisplay"]
