@@ -8,7 +8,7 @@ to 200 epochs) can be reproduced. Each model is trained with several
 ``random_state`` seeds; the script prints the mean accuracy over the folds for
 each seed, then the mean and standard deviation over the seeds, and the time.
 
-    python benchmarks/digits_cnn.py              # 5 seeds, every model; writes results/digits_cnn.json
+    python benchmarks/digits_cnn.py              # 5 seeds, every model: results/digits_cnn.json
     python benchmarks/digits_cnn.py --seeds 3 --only mlp,cnn-small
     python benchmarks/digits_cnn.py --shuffle    # shuffled folds; results/digits_cnn_shuffled.json
 
