@@ -163,3 +163,32 @@ def test_wrong_heads_error_names_the_width(wine):
     X, y = wine
     with pytest.raises(ValueError, match="d_model=6 .*not a multiple of n_heads=4"):
         ft(hidden_layer_sizes=[FeatureTokenizer(6), TransformerEncoder(4), ClsToken()]).fit(X, y)
+
+
+def _lookup(n, seed):
+    """Query token, then 4 (key, value) tokens; the target is the value under the query's key."""
+    rng = np.random.RandomState(seed)
+    n_pairs, n_keys, n_values = 4, 6, 3
+    X = np.zeros((n, n_pairs + 1, n_keys + n_values + 1))
+    keys = np.argsort(rng.random_sample((n, n_keys)), axis=1)[:, :n_pairs]
+    values = rng.randint(n_values, size=(n, n_pairs))
+    rows, positions = np.arange(n)[:, None], np.arange(1, n_pairs + 1)[None, :]
+    X[rows, positions, keys] = 1
+    X[rows, positions, n_keys + values] = 1
+    asked = rng.randint(n_pairs, size=n)
+    X[np.arange(n), 0, keys[np.arange(n), asked]] = 1
+    X[:, 0, -1] = 1
+    return X, values[np.arange(n), asked]
+
+
+def test_attention_solves_a_lookup_an_mlp_of_its_size_does_not():
+    """Content lookup needs a comparison of the query with every key: what attention does."""
+    X, y = _lookup(600, 0)
+    X_test, y_test = _lookup(400, 1)
+    transformer = ANNClassifier([Conv1D(16, 1), TransformerEncoder(2), ClsToken(), 16],
+                                input_shape=X.shape[1:], max_iter=15, batch_size=32,
+                                learning_rate_init=3e-3, random_state=0).fit(X, y)
+    mlp = ANNClassifier([48, 48], max_iter=100, random_state=0).fit(X.reshape(600, -1), y)
+    assert mlp.network_.n_params >= transformer.network_.n_params
+    assert transformer.score(X_test, y_test) > 0.8
+    assert mlp.score(X_test.reshape(400, -1), y_test) < 0.6  # chance is 1/3
