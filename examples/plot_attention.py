@@ -79,8 +79,14 @@ print(f"transformer: {transformer.score(X_new, y_new):.3f}, "
       "(chance: 0.333)")
 
 # %%
-# One sequence's attention, heads averaged: row 0, the query token, puts its
-# weight on the position holding its key (marked with a red square).
+# How often does the query token (row 0) look hardest at the position holding
+# its key? And one sequence's map, heads averaged, with that position marked
+# by a red square.
+from sk_ann.core.layers.attention import attention_weights
+
+weights = attention_weights(transformer.network_, X_new).mean(axis=1)
+print(f"query looks hardest at its key in {np.mean(weights[:, 0].argmax(axis=1) == where):.0%} "
+      "of the new sequences")
 sample = 0
 display = AttentionDisplay.from_estimator(transformer, X_new, sample=sample)
 display.ax_.add_patch(plt.Rectangle((where[sample] - 0.5, -0.5), 1, 1, fill=False,
