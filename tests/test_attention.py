@@ -20,7 +20,7 @@ def _shapes(seed):
     """Random sample count, token count, head count and width for one case."""
     rng = np.random.RandomState(seed)
     n, tokens, heads, d_head = rng.randint(1, 4), rng.randint(1, 6), rng.randint(1, 4), \
-        rng.randint(1, 4)
+        rng.randint(1, 3)
     return n, tokens, heads, heads * d_head
 
 

@@ -100,7 +100,9 @@ class PositionWise(Layer):
         dZ = self._f.backward(Z, A, dA)
         d_in = X.shape[-1]
         np.matmul(X.reshape(-1, d_in).T, dZ.reshape(-1, self.units), out=self.dW)
-        np.sum(dZ.reshape(-1, self.units), axis=0, out=self.db)
+        # Summing rows by a matrix-vector product: faster than numpy's reduction.
+        np.matmul(np.ones(dZ.size // self.units, dtype=dZ.dtype), dZ.reshape(-1, self.units),
+                  out=self.db)
         return np.matmul(dZ, self.W.T) if need_dX else None
 
     def release(self):
@@ -235,7 +237,8 @@ class MultiHeadSelfAttention(Layer):
         h, dh = self.n_heads, self.d_head
         rows = dA.reshape(-1, d)
         np.matmul(O.reshape(-1, d).T, rows, out=self.dW_o)
-        np.sum(rows, axis=0, out=self.db_o)
+        ones = np.ones(rows.shape[0], dtype=dA.dtype)
+        np.matmul(ones, rows, out=self.db_o)
         dO = np.matmul(dA, self.W_o.T).reshape(n, t, h, dh).transpose(0, 2, 1, 3)
         dQKV = np.empty((3, n, h, t, dh), dtype=dA.dtype)
         np.matmul(P_used.swapaxes(-1, -2), dO, out=dQKV[2])
@@ -251,7 +254,7 @@ class MultiHeadSelfAttention(Layer):
         dQKV = dQKV.transpose(1, 3, 0, 2, 4).reshape(n, t, 3 * d)
         flat = dQKV.reshape(-1, 3 * d)
         np.matmul(X.reshape(-1, d).T, flat, out=self.dW_qkv)
-        np.sum(flat, axis=0, out=self.db_qkv)
+        np.matmul(ones, flat, out=self.db_qkv)
         return np.matmul(dQKV, self.W_qkv.T) if need_dX else None
 
     def release(self):

@@ -64,10 +64,14 @@ class LayerNorm(Layer):
         self.gamma[...] = 1.0
         self.beta[...] = 0.0
 
+    def _mean(self, X):
+        """Mean over the last axis, kept as an axis of 1: a matrix-vector product, which
+        runs faster than numpy's reduction over a short last axis."""
+        return np.matmul(X, np.full(X.shape[-1], 1.0 / X.shape[-1], dtype=X.dtype))[..., None]
+
     def forward(self, X, training=False, rng=None):
-        mean = X.mean(axis=-1, keepdims=True)
-        centred = X - mean
-        var = np.mean(centred * centred, axis=-1, keepdims=True)
+        centred = X - self._mean(X)
+        var = self._mean(centred * centred)
         inv_std = 1.0 / np.sqrt(var + self.epsilon)
         X_hat = centred * inv_std
         if training:
@@ -78,14 +82,15 @@ class LayerNorm(Layer):
         if self._cache is None:
             raise RuntimeError("LayerNorm.backward needs a forward pass with training=True first.")
         X_hat, inv_std = self._cache
-        axes = tuple(range(dA.ndim - 1))
-        self.dgamma[...] = np.sum(dA * X_hat, axis=axes)
-        self.dbeta[...] = np.sum(dA, axis=axes)
+        rows = dA.reshape(-1, dA.shape[-1])
+        ones = np.ones(rows.shape[0], dtype=dA.dtype)
+        np.matmul(ones, (dA * X_hat).reshape(rows.shape), out=self.dgamma)
+        np.matmul(ones, rows, out=self.dbeta)
         if not need_dX:
             return None
         g = dA * self.gamma
-        dX = g - g.mean(axis=-1, keepdims=True)
-        dX -= X_hat * np.mean(g * X_hat, axis=-1, keepdims=True)
+        dX = g - self._mean(g)
+        dX -= X_hat * self._mean(g * X_hat)
         dX *= inv_std
         return dX
 
