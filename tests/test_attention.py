@@ -71,7 +71,7 @@ def test_sequence_layer_gradients(kind, seed):
     _check_network(net, X, seed)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", range(2))
 def test_whole_ft_transformer_gradients(seed):
     n, tokens, heads, d = _shapes(seed)
     net = Network([FeatureTokenizer(d), TransformerEncoder(heads, dropout=0.2),
