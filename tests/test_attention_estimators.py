@@ -192,3 +192,11 @@ def test_attention_solves_a_lookup_an_mlp_of_its_size_does_not():
     assert mlp.network_.n_params >= transformer.network_.n_params
     assert transformer.score(X_test, y_test) > 0.8
     assert mlp.score(X_test.reshape(400, -1), y_test) < 0.6  # chance is 1/3
+
+
+def test_layer_outputs_per_block(fitted, wine):
+    X, _ = wine
+    outputs = fitted.network_.layer_outputs(X[:5])
+    assert [out.shape for out in outputs] == [(5, 14, 8), (5, 14, 8), (5, 8), (5, 16), (5, 3)]
+    # The [CLS] token's output after the block is what ClsToken hands on.
+    np.testing.assert_array_equal(outputs[1][:, 0], outputs[2])
