@@ -102,6 +102,9 @@ def test_attention_weights_are_distributions_over_keys(seed):
     assert np.all(P >= 0)
     np.testing.assert_allclose(P.sum(axis=-1), 1.0)
     np.testing.assert_array_equal(P, attention_weights(net, X))
+    np.testing.assert_array_equal(P, attention_weights(net, X, layer=-2))
+    with pytest.raises(ValueError, match="layer 1 is not an attention layer; those are at"):
+        attention_weights(net, X, layer=1)
 
 
 def test_attention_looks_by_content():

@@ -440,11 +440,12 @@ def attention_weights(network, X, layer=None):
     found = [k for k, lay in enumerate(network.layers) if isinstance(lay, kinds)]
     if not found:
         raise ValueError("the network has no attention layer (TransformerEncoder).")
+    n_layers = len(network.layers)
     if layer is None:
         layer = found[0]
-    if layer not in found and layer - len(network.layers) not in found:
+    if not -n_layers <= layer < n_layers or layer % n_layers not in found:
         raise ValueError(f"layer {layer} is not an attention layer; those are at {found}.")
-    layer = layer % len(network.layers)
+    layer = layer % n_layers
     A = network._as_samples(X)
     for previous in network.layers[:layer]:
         A = previous.forward(A)
