@@ -309,8 +309,9 @@ class TransformerEncoder(LayerSpec):
     dropout : float, default=0.0
         Dropout on the attention weights and on both residual branches while
         training.
-    activation : str, default="gelu"
-        Activation of the feed-forward's hidden neurons.
+    ff_activation : str, default="gelu"
+        Activation of the feed-forward's hidden neurons (not the estimator's
+        ``activation``, which applies to layers of neurons).
 
     Examples
     --------
@@ -320,9 +321,9 @@ class TransformerEncoder(LayerSpec):
 
     _core = core.TransformerEncoder
 
-    def __init__(self, n_heads, ff_units=None, dropout=0.0, activation="gelu"):
+    def __init__(self, n_heads, ff_units=None, dropout=0.0, ff_activation="gelu"):
         super().__init__(n_heads=n_heads, ff_units=ff_units, dropout=dropout,
-                         activation=activation)
+                         ff_activation=ff_activation)
 
 
 class MultiHeadSelfAttention(LayerSpec):

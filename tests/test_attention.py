@@ -34,7 +34,7 @@ def _sequence_cases(seed):
         "positional": PositionalEmbedding(),
         "cls": ClsToken(),
         "encoder": TransformerEncoder(heads, ff_units=3),
-        "encoder_relu_dropout": TransformerEncoder(heads, dropout=0.25, activation="relu"),
+        "encoder_relu_dropout": TransformerEncoder(heads, dropout=0.25, ff_activation="relu"),
     }
 
 
@@ -130,7 +130,7 @@ def test_heads_must_divide_width():
     with pytest.raises(ValueError, match="n_heads must be a positive int"):
         TransformerEncoder(0)
     with pytest.raises(ValueError, match="activation must be one of"):
-        TransformerEncoder(2, activation="banana")
+        TransformerEncoder(2, ff_activation="banana")
 
 
 def _ft(dtype=np.float64, dropout=0.1):

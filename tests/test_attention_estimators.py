@@ -121,10 +121,11 @@ def test_warm_start_continues_and_refuses_a_new_block(wine):
     assert model.network_.layers[1].dropout == 0.3
     assert model.network_.layers[1].attention.dropout == 0.3
     assert not np.array_equal(before, model.network_.params)
-    model.set_params(hidden_layer_sizes=[FeatureTokenizer(8), TransformerEncoder(4), ClsToken(),
-                                         16])
-    with pytest.raises(ValueError, match="warm_start and partial_fit continue"):
-        model.fit(X, y)
+    for changed in (TransformerEncoder(4), TransformerEncoder(2, ff_units=4),
+                    TransformerEncoder(2, ff_activation="relu")):
+        model.set_params(hidden_layer_sizes=[FeatureTokenizer(8), changed, ClsToken(), 16])
+        with pytest.raises(ValueError, match="warm_start and partial_fit continue"):
+            model.fit(X, y)
 
 
 def test_partial_fit(wine):

@@ -288,9 +288,9 @@ class TransformerEncoder(Layer):
     dropout : float, default=0.0
         Dropout rate on the attention weights and on both residual branches,
         while training (inverted: nothing changes at predict time).
-    activation : str, default="gelu"
-        Activation of the feed-forward's hidden neurons ("gelu", as BERT and
-        the FT-Transformer's ReGLU-free variant; "relu" also works).
+    ff_activation : str, default="gelu"
+        Activation of the feed-forward's hidden neurons ("gelu", as in BERT;
+        "relu" is a little faster).
 
     Examples
     --------
@@ -302,16 +302,16 @@ class TransformerEncoder(Layer):
     600
     """
 
-    def __init__(self, n_heads, ff_units=None, dropout=0.0, activation="gelu"):
+    def __init__(self, n_heads, ff_units=None, dropout=0.0, ff_activation="gelu"):
         self.attention = MultiHeadSelfAttention(n_heads, dropout)
         if ff_units is not None and (isinstance(ff_units, bool) or not isinstance(
                 ff_units, (int, np.integer)) or ff_units < 1):
             raise ValueError(f"ff_units must be a positive int or None, got {ff_units!r}.")
-        get_activation(activation)  # fails now, listing the names, if unknown
+        get_activation(ff_activation)  # fails now, listing the names, if unknown
         self.n_heads = int(n_heads)
         self.ff_units = None if ff_units is None else int(ff_units)
         self.dropout = float(dropout)
-        self.ff_activation = activation
+        self.ff_activation = ff_activation
         self.norm1 = LayerNorm()
         self.norm2 = LayerNorm()
         self._cache = None
@@ -412,7 +412,7 @@ class TransformerEncoder(Layer):
 
     def get_config(self):
         return {"n_heads": self.n_heads, "ff_units": self.ff_units, "dropout": self.dropout,
-                "activation": self.ff_activation}
+                "ff_activation": self.ff_activation}
 
     def __getstate__(self):
         state = self.__dict__.copy()
