@@ -279,3 +279,142 @@ def resolve_input_shape(input_shape, n_features, specs):
     if d is not None and len(shape) == d:
         shape += (1,)
     return shape
+
+
+# --- Attention (transformers) -------------------------------------------------------------
+# None of these has neurons in the estimator's sense: the estimator's ``activation``,
+# ``dropout`` and ``batch_norm`` do not reach them; TransformerEncoder takes its own dropout.
+
+__all__ += ["TransformerEncoder", "MultiHeadSelfAttention", "LayerNorm", "PositionalEmbedding",
+            "FeatureTokenizer", "ClsToken"]
+
+
+class TransformerEncoder(LayerSpec):
+    """One pre-norm transformer block on ``(tokens, d_model)`` samples.
+
+    ``X + Attention(LayerNorm(X))`` then ``+ FeedForward(LayerNorm(.))``;
+    ``d_model`` is the width of the tokens that reach it (``d_token`` of a
+    `FeatureTokenizer`, the ``filters`` of a `Conv1D`), and must be a multiple
+    of ``n_heads``. The estimator's ``dropout`` does not apply here: give the
+    block its own.
+
+    Parameters
+    ----------
+    n_heads : int
+        Attention heads.
+    ff_units : int, default=None
+        Hidden neurons of the position-wise feed-forward; None means
+        ``2 * d_model`` (the FT-Transformer's range is 4/3× to 2×; 4×, the
+        original transformer's, doubles the block's cost for little on tables).
+    dropout : float, default=0.0
+        Dropout on the attention weights and on both residual branches while
+        training.
+    ff_activation : str, default="gelu"
+        Activation of the feed-forward's hidden neurons (not the estimator's
+        ``activation``, which applies to layers of neurons).
+
+    Examples
+    --------
+    >>> TransformerEncoder(4, dropout=0.1)
+    TransformerEncoder(4, dropout=0.1)
+    """
+
+    _core = core.TransformerEncoder
+
+    def __init__(self, n_heads, ff_units=None, dropout=0.0, ff_activation="gelu"):
+        super().__init__(n_heads=n_heads, ff_units=ff_units, dropout=dropout,
+                         ff_activation=ff_activation)
+
+
+class MultiHeadSelfAttention(LayerSpec):
+    """Multi-head self-attention alone, without norm, residual or feed-forward.
+
+    Parameters
+    ----------
+    n_heads : int
+        Attention heads; must divide the width of the tokens.
+    dropout : float, default=0.0
+        Dropout on the attention weights while training.
+
+    Examples
+    --------
+    >>> MultiHeadSelfAttention(2)
+    MultiHeadSelfAttention(2)
+    """
+
+    _core = core.MultiHeadSelfAttention
+
+    def __init__(self, n_heads, dropout=0.0):
+        super().__init__(n_heads=n_heads, dropout=dropout)
+
+
+class LayerNorm(LayerSpec):
+    """Normalise the last axis of each sample (each token) to mean 0, variance 1, then
+    scale and shift by learned ``gamma`` and ``beta``.
+
+    Examples
+    --------
+    >>> LayerNorm()
+    LayerNorm()
+    """
+
+    _core = core.LayerNorm
+
+    def __init__(self):
+        super().__init__()
+
+
+class PositionalEmbedding(LayerSpec):
+    """Add a learned vector to each position of a ``(tokens, width)`` sequence.
+
+    Attention alone does not see the order of the tokens; this layer lets it.
+
+    Examples
+    --------
+    >>> PositionalEmbedding()
+    PositionalEmbedding()
+    """
+
+    _core = core.PositionalEmbedding
+
+    def __init__(self):
+        super().__init__()
+
+
+class FeatureTokenizer(LayerSpec):
+    """A table's row of ``n_features`` numbers as ``n_features + 1`` tokens of width ``d_token``.
+
+    Feature ``j`` becomes ``x_j * w_j + b_j``; a learned ``[CLS]`` token goes
+    first (the FT-Transformer of Gorishniy et al., 2021). Put it first in
+    ``hidden_layer_sizes``, on scaled features.
+
+    Parameters
+    ----------
+    d_token : int
+        Width of every token.
+
+    Examples
+    --------
+    >>> FeatureTokenizer(32)
+    FeatureTokenizer(32)
+    """
+
+    _core = core.FeatureTokenizer
+
+    def __init__(self, d_token):
+        super().__init__(d_token=d_token)
+
+
+class ClsToken(LayerSpec):
+    """The output of the ``[CLS]`` token (token 0): what a table transformer's head reads.
+
+    Examples
+    --------
+    >>> ClsToken()
+    ClsToken()
+    """
+
+    _core = core.ClsToken
+
+    def __init__(self):
+        super().__init__()

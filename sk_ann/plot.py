@@ -1482,3 +1482,165 @@ class GANTrainingDisplay:
 
 
 __all__ += ["GANTrainingDisplay"]
+
+
+__all__ += ["AttentionDisplay"]
+
+
+class AttentionDisplay:
+    """Where the tokens of a transformer look: one head's attention weights as a heat map.
+
+    Row ``i`` shows how token ``i`` (the query) shares its attention among the
+    tokens (the keys); every row sums to one. For a table (a network starting
+    with ``FeatureTokenizer``) the tokens are ``[CLS]`` and the features; for
+    a sequence, the time steps.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_tokens, n_tokens)
+        The weights drawn: one sample's, or their mean over samples.
+    labels : list of str, default=None
+        Names of the tokens; their indices when None.
+    title : str, default=None
+        The plot's title.
+    all_weights : ndarray of shape (n_samples, n_heads, n_tokens, n_tokens), default=None
+        Every sample's and head's weights, kept for looking further.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    image_ : matplotlib AxesImage
+        The heat map.
+    colorbar_ : matplotlib Colorbar or None
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_wine
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sk_ann import ANNClassifier
+    >>> from sk_ann.layers import ClsToken, FeatureTokenizer, TransformerEncoder
+    >>> from sk_ann.plot import AttentionDisplay
+    >>> X, y = load_wine(return_X_y=True, as_frame=True)
+    >>> X = X.iloc[:, :4]
+    >>> model = ANNClassifier([FeatureTokenizer(8), TransformerEncoder(2), ClsToken()],
+    ...                       max_iter=5, random_state=0).fit(X, y)
+    >>> display = AttentionDisplay.from_estimator(model, X[:20], head=1)
+    >>> display.labels
+    ['[CLS]', 'alcohol', 'malic_acid', 'ash', 'alcalinity_of_ash']
+    >>> display.all_weights.shape   # samples, heads, queries, keys
+    (20, 2, 5, 5)
+    >>> bool(np.allclose(display.weights.sum(axis=1), 1))
+    True
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, weights, labels=None, title=None, all_weights=None):
+        self.weights = np.asarray(weights)
+        self.labels = labels
+        self.title = title
+        self.all_weights = all_weights
+
+    @classmethod
+    def from_estimator(cls, estimator, X, *, block=0, head="mean", sample=None,
+                       feature_names=None, ax=None, **kwargs):
+        """Compute the attention weights of a fitted transformer for ``X`` and plot them.
+
+        Parameters
+        ----------
+        estimator : fitted ANNClassifier, ANNRegressor or Pipeline ending in one
+            Its ``hidden_layer_sizes`` hold a ``TransformerEncoder``.
+        X : array-like
+            Samples, as ``predict`` takes them (a Pipeline's earlier steps
+            transform them first).
+        block : int, default=0
+            Which attention block: 0 the first, -1 the last.
+        head : int or "mean", default="mean"
+            Which head; "mean" averages the heads.
+        sample : int, default=None
+            Draw this row of ``X`` alone; None averages the weights over ``X``.
+        feature_names : list of str, default=None
+            Names of a table's features; by default the estimator's
+            ``feature_names_in_``, else ``x0, x1, ...``.
+        ax : matplotlib Axes, default=None
+        **kwargs
+            Passed to ``plot``.
+
+        Returns
+        -------
+        display : AttentionDisplay
+        """
+        from .core.layers import FeatureTokenizer, MultiHeadSelfAttention, TransformerEncoder
+        from .core.layers.attention import attention_weights
+
+        caller = f"{cls.__name__}.from_estimator"
+        if isinstance(estimator, Pipeline):
+            if len(estimator) > 1:
+                X = estimator[:-1].transform(X)
+            estimator = estimator[-1]
+        estimator = _fitted_network_estimator(estimator, caller)
+        network = estimator.network_
+        blocks = [k for k, layer in enumerate(network.layers)
+                  if isinstance(layer, (TransformerEncoder, MultiHeadSelfAttention))]
+        if not blocks:
+            raise ValueError(f"{caller} needs a network with attention (a TransformerEncoder in "
+                             "hidden_layer_sizes); this one has none.")
+        if not -len(blocks) <= block < len(blocks):
+            raise ValueError(f"block={block}, but the network has {len(blocks)} attention "
+                             f"blocks: use 0 to {len(blocks) - 1}, or -1 for the last.")
+        everything = attention_weights(network, estimator._validated_input(X), blocks[block])
+        n_heads = everything.shape[1]
+        if head == "mean":
+            chosen = everything.mean(axis=1)
+        elif isinstance(head, Integral) and -n_heads <= head < n_heads:
+            chosen = everything[:, head]
+        else:
+            raise ValueError(f"head must be 'mean' or an int in [0, {n_heads}), got {head!r}.")
+        if sample is None:
+            weights, which = chosen.mean(axis=0), f"mean of {len(chosen)} samples"
+        else:
+            weights, which = chosen[sample], f"sample {sample}"
+        n_tokens = weights.shape[0]
+        if isinstance(network.layers[0], FeatureTokenizer):
+            names = feature_names
+            if names is None:
+                names = getattr(estimator, "feature_names_in_", None)
+            if names is None:
+                names = [f"x{j}" for j in range(n_tokens - 1)]
+            labels = ["[CLS]", *[str(name) for name in names]]
+        else:
+            labels = [str(t) for t in range(n_tokens)]
+        heads = "heads averaged" if head == "mean" else f"head {head}"
+        title = f"attention block {block}, {heads}, {which}"
+        return cls(weights, labels, title, everything).plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, *, cmap="viridis", colorbar=True):
+        """Draw the weights: queries down the rows, the keys they look at across.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+        cmap : str, default="viridis"
+        colorbar : bool, default=True
+
+        Returns
+        -------
+        display : AttentionDisplay
+        """
+        ax = _axes(ax, f"{type(self).__name__}.plot")
+        n = self.weights.shape[0]
+        self.image_ = ax.imshow(self.weights, cmap=cmap, vmin=0, aspect="equal")
+        labels = self.labels if self.labels is not None else [str(t) for t in range(n)]
+        ax.set_xticks(range(n), labels, rotation=90)
+        ax.set_yticks(range(n), labels)
+        ax.set_xlabel("key: the token looked at")
+        ax.set_ylabel("query: the token looking")
+        if self.title:
+            ax.set_title(self.title)
+        self.colorbar_ = ax.figure.colorbar(self.image_, ax=ax) if colorbar else None
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
