@@ -156,6 +156,22 @@ def test_early_stopping_split_is_stratified_and_keeps_the_best(iris):
     assert clf.n_iter_ < 300
 
 
+def test_early_stopping_split_stays_stratified_when_the_rarest_class_has_two_samples():
+    # Two samples are the fewest a stratified split can share out: one on each side.
+    X = np.random.default_rng(0).normal(size=(42, 3))
+    y = np.array([0] * 20 + [1] * 20 + [2] * 2)
+    for seed in range(8):
+        held_out = []
+
+        def record(estimator, X_val, y_val):
+            held_out.append(np.asarray(y_val))
+            return 0.0
+
+        ANNClassifier((4,), early_stopping=True, validation_fraction=0.5, max_iter=1,
+                      scoring=record, random_state=seed).fit(X, y)
+        np.testing.assert_array_equal(np.bincount(held_out[0]), [10, 10, 1])
+
+
 def test_zero_weight_samples_have_no_influence(iris):
     X, y = iris
     weights = (np.arange(len(y)) % 3 != 0).astype(float)

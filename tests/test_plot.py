@@ -167,6 +167,15 @@ def test_network_diagram_wide_layer_shows_its_ends_and_says_how_many_are_hidden(
     assert display.layer_labels_[1].get_text() == "hidden 1\n30 neurons\nrelu"
 
 
+def test_network_diagram_shows_at_most_twelve_neurons_a_layer_by_default(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide)
+    assert [len(circles) for circles in display.neurons_] == [4, 12, 3]
+    np.testing.assert_array_equal(display.shown_[1], [*range(6), *range(24, 30)])
+    assert display.ellipses_[1].get_text() == "⋮\n18 more"
+    direct = NetworkDiagramDisplay([4, 30, 3], wide.coefs_, ["relu", "softmax"]).plot()
+    assert [len(circles) for circles in direct.neurons_] == [4, 12, 3]
+
+
 def test_network_diagram_odd_max_neurons():
     display = NetworkDiagramDisplay([2, 9, 1], [np.ones((2, 9)), np.ones((9, 1))],
                                     ["tanh", "identity"], max_neurons=5).plot()
