@@ -18,6 +18,10 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ann import ANNAutoencoder, ANNRegressor, InvalidParameterError
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def subspace_data(n_samples, seed=0, off_subspace=0.05):
     """Points near a 3-D linear subspace of R^10 (fixed by seed 0), plus isotropic noise."""

@@ -7,6 +7,10 @@ from sklearn.datasets import make_multilabel_classification
 
 from sk_ann import ANNClassifier
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def fast(**params):
     return ANNClassifier(**{"hidden_layer_sizes": (16,), "solver": "lbfgs",

@@ -7,6 +7,10 @@ from sklearn.multioutput import MultiOutputClassifier
 
 from sk_ann import ANNClassifier
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _one_hot(y):
     return np.eye(y.max() + 1, dtype=int)[y]

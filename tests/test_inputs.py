@@ -10,6 +10,10 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InvalidParameterError
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 ESTIMATORS = [ANNClassifier, ANNRegressor]
 
 

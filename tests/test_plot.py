@@ -23,6 +23,10 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")  # before pyplot: no window, no display needed
 import matplotlib.pyplot as plt
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 ELEMENTWISE = sorted({*ACTIVATIONS, *(k for k, cls in OUTPUT_LINKS.items() if cls.elementwise)})
 
 

@@ -6,6 +6,10 @@ from sklearn.exceptions import DataConversionWarning
 
 from sk_ann import ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def test_learns_a_nonlinear_function():
     rng = np.random.RandomState(0)
