@@ -1,0 +1,551 @@
+"""Sampled mutation testing: how much of the package's behaviour do the tests pin?
+
+Each mutant is the package with one small change (``==`` made ``!=``, a
+condition negated, a constant changed, a statement deleted...). The test suite
+should fail on it: the mutant is *killed*. A mutant the suite passes
+*survives*: the tests do not notice that change of behaviour, or the change
+does not change behaviour at all (an *equivalent* mutant).
+
+Testing every mutant of the package would take hours, so a seeded random
+sample is drawn, stratified by file size: each file gets a share of the
+sample in proportion to its number of statements. ::
+
+    python mutation/run.py --sample 120 --seed 0           # the whole package
+    python mutation/run.py --files sk_ann/_base.py --sample 30
+    python mutation/run.py --sample 120 --seed 0 --list    # the sample, without running it
+
+The suite runs in a temporary copy of the repository, never in the working
+tree, with ``pytest -x``: first the test files that name the mutated module
+(and the module's own doctests), then the rest. A mutant whose run exceeds
+``--timeout`` counts as killed by the timeout. Not part of the test suite
+(a run takes tens of minutes); ``make mutation`` starts one. See
+docs/contributing.rst for how to read the report.
+"""
+
+import argparse
+import ast
+import json
+import math
+import os
+import queue
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "sk_ann"
+# Left out of the copy the tests run in: environments, caches and build output.
+NOT_COPIED = (".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".hypothesis",
+              "*.egg-info", "build", "dist", "_build", "auto_examples", "generated")
+# This tool's own tests run toy mutation runs: they cannot kill a mutant of the package.
+OWN_TESTS = ("tests/test_mutation_tool.py",)
+# The slowest parts of the suite run last, so that a mutant that some faster
+# test kills is not kept waiting for them.
+RUN_LAST = ("tests/test_distributed.py", "tests/test_fuzz.py")
+DOC_PAGES = "docs"
+
+
+# --- mutants ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change to one file: the bytes ``start:end`` of its source become ``replacement``."""
+
+    path: str  # relative to the repository, with forward slashes
+    line: int
+    operator: str
+    start: int
+    end: int
+    replacement: str
+    before: str  # the changed line(s), as they were
+    after: str  # and as they are in the mutant
+
+    def apply(self, source):
+        data = source.encode()
+        return (data[:self.start] + self.replacement.encode() + data[self.end:]).decode()
+
+    def describe(self):
+        return f"{self.path}:{self.line}: [{self.operator}] {self.before}  ->  {self.after}"
+
+
+COMPARISONS = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt,
+               ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+               ast.In: ast.NotIn, ast.NotIn: ast.In}
+COMPARISON_TOKENS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+                     ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
+                     ast.NotIn: "not in"}
+ARITHMETIC = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+              ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult}
+ARITHMETIC_TOKENS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+                     ast.Mod: "%", ast.Pow: "**"}
+BOOLEAN_TOKENS = {ast.And: "and", ast.Or: "or"}
+
+
+class _Finder:
+    """Walks a module's syntax tree and lists the mutants of its source."""
+
+    def __init__(self, source, path):
+        self.source, self.path = source, path
+        self.data = source.encode()
+        self.line_starts = [0]
+        for line in self.data.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.tree = ast.parse(source)
+        self.original = ast.dump(self.tree)
+        self.skipped = self._skipped_nodes()
+        self.mutants = []
+
+    def _offset(self, line, col):
+        return self.line_starts[line - 1] + col
+
+    def _span(self, node):
+        return (self._offset(node.lineno, node.col_offset),
+                self._offset(node.end_lineno, node.end_col_offset))
+
+    def _text(self, start, end):
+        return self.data[start:end].decode()
+
+    def _skipped_nodes(self):
+        """Docstrings, annotations and f-strings: nothing there changes what the code does,
+        or a change there could not be written back into the source faithfully."""
+        skipped = set()
+        for node in ast.walk(self.tree):
+            body = getattr(node, "body", None)
+            if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                skipped.add(id(body[0]))
+            annotations = [getattr(node, "annotation", None), getattr(node, "returns", None)]
+            if isinstance(node, ast.JoinedStr):
+                annotations.append(node)
+            for annotation in annotations:
+                if annotation is not None:
+                    skipped.update(id(sub) for sub in ast.walk(annotation))
+        return skipped
+
+    def find(self):
+        for node in ast.walk(self.tree):
+            if id(node) in self.skipped:
+                continue
+            if isinstance(node, ast.Compare):
+                self._comparison(node)
+            elif isinstance(node, ast.BinOp):
+                self._arithmetic(node)
+            elif isinstance(node, ast.BoolOp):
+                self._boolean(node)
+            elif isinstance(node, ast.AugAssign):
+                self._augmented(node)
+            elif isinstance(node, ast.Constant):
+                self._constant(node)
+            if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+                self._negation(node.test)
+            elif isinstance(node, ast.comprehension):
+                for condition in node.ifs:
+                    self._negation(condition)
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise)):
+                self._deletion(node)
+            elif isinstance(node, ast.Return):
+                self._return(node)
+        return sorted(self.mutants, key=lambda m: (m.start, m.end, m.operator, m.replacement))
+
+    # Operators are replaced where they stand, between their operands, so that the
+    # rest of the source keeps its layout and comments.
+
+    def _operator_between(self, left, right, token, new_token, operator):
+        start, end = self._span(left)[1], self._span(right)[0]
+        gap = self._text(start, end)
+        pattern = r"(?<![\w=!<>*/%+-])" + re.escape(token).replace(r"\ ", r"\s+") + \
+            r"(?![\w=*/])"
+        match = re.search(pattern, gap)
+        if match is not None:
+            self._add(start + match.start(), start + match.end(), new_token, operator)
+
+    def _comparison(self, node):
+        operands = [node.left, *node.comparators]
+        for i, op in enumerate(node.ops):
+            new = COMPARISONS[type(op)]
+            self._operator_between(operands[i], operands[i + 1], COMPARISON_TOKENS[type(op)],
+                                   COMPARISON_TOKENS[new], "comparison")
+
+    def _arithmetic(self, node):
+        new = ARITHMETIC.get(type(node.op))
+        if new is None or _builds_text(node.left) or _builds_text(node.right):
+            return
+        self._operator_between(node.left, node.right, ARITHMETIC_TOKENS[type(node.op)],
+                               ARITHMETIC_TOKENS[new], "arithmetic")
+
+    def _boolean(self, node):
+        token = BOOLEAN_TOKENS[type(node.op)]
+        new = "or" if token == "and" else "and"
+        for left, right in zip(node.values, node.values[1:]):
+            self._operator_between(left, right, token, new, "boolean")
+
+    def _augmented(self, node):
+        new = ARITHMETIC.get(type(node.op))
+        if new is None or _builds_text(node.value):
+            return
+        self._operator_between(node.target, node.value, ARITHMETIC_TOKENS[type(node.op)] + "=",
+                               ARITHMETIC_TOKENS[new] + "=", "arithmetic")
+
+    def _constant(self, node):
+        value = node.value
+        if isinstance(value, bool):
+            new = repr(not value)
+        elif isinstance(value, int):
+            new = repr(value + 1)
+        elif isinstance(value, float) and math.isfinite(value):
+            new = repr(value * 2) if value else "1.0"
+        else:
+            return
+        self._add(*self._span(node), new, "constant")
+
+    def _negation(self, test):
+        start, end = self._span(test)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            self._add(start, end, self._text(*self._span(test.operand)), "negation")
+        else:
+            self._add(start, end, f"not ({self._text(start, end)})", "negation")
+
+    def _deletion(self, node):
+        if isinstance(node, ast.AnnAssign) and node.value is None:
+            return
+        self._add(*self._span(node), "pass", "deletion")
+
+    def _return(self, node):
+        if node.value is None or (isinstance(node.value, ast.Constant)
+                                  and node.value.value is None):
+            return
+        self._add(*self._span(node.value), "None", "return")
+
+    def _add(self, start, end, replacement, operator):
+        mutated = (self.data[:start] + replacement.encode() + self.data[end:]).decode()
+        try:
+            tree = ast.parse(mutated)
+            compile(tree, self.path, "exec")
+        except SyntaxError:
+            return  # cannot happen for the operators above; never run such a mutant
+        if ast.dump(tree) == self.original:
+            return  # the same program written differently
+        line = self.data.count(b"\n", 0, start) + 1
+        first = self.line_starts[line - 1]
+        last_line = line + self._text(start, end).count("\n")
+        last = self.line_starts[last_line] if last_line < len(self.line_starts) else len(self.data)
+        before = self._text(first, last)
+        after = (self.data[first:start] + replacement.encode() + self.data[end:last]).decode()
+        self.mutants.append(Mutant(self.path, line, operator, start, end, replacement,
+                                   _one_line(before), _one_line(after)))
+
+
+def _builds_text(node):
+    """Whether ``node`` is text, whose ``+`` or ``%`` joins or formats rather than computes."""
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant)
+                                               and isinstance(node.value, (str, bytes)))
+
+
+def _one_line(text, limit=110):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def find_mutants(source, path):
+    """Every mutant of ``source`` (a module's text), as a list of :class:`Mutant`."""
+    return _Finder(source, path).find()
+
+
+def count_statements(source):
+    """The size of a module: its statements, docstrings left out."""
+    finder = _Finder(source, "")
+    return sum(isinstance(node, ast.stmt) and id(node) not in finder.skipped
+               for node in ast.walk(finder.tree))
+
+
+# --- the sample ----------------------------------------------------------------------------
+
+
+def quotas(sizes, available, n):
+    """Share ``n`` among files in proportion to ``sizes``, at most ``available[f]`` each.
+
+    Largest remainders, so that the shares add up to ``n`` (or to every mutant
+    there is); a file that cannot take its share passes the rest to the others.
+    """
+    share = {path: 0 for path in sizes}
+    open_files = [path for path in sizes if available[path] > 0 and sizes[path] > 0]
+    left = min(n, sum(available[path] for path in open_files))
+    while left > 0 and open_files:
+        total = sum(sizes[path] for path in open_files)
+        exact = {path: left * sizes[path] / total for path in open_files}
+        given = {path: min(int(exact[path]), available[path] - share[path])
+                 for path in open_files}
+        rest = left - sum(given.values())
+        by_remainder = sorted(open_files, key=lambda p: (-(exact[p] - int(exact[p])), p))
+        for path in by_remainder:
+            if rest == 0:
+                break
+            if given[path] < available[path] - share[path]:
+                given[path] += 1
+                rest -= 1
+        for path in open_files:
+            share[path] += given[path]
+        left -= sum(given.values())
+        open_files = [path for path in open_files if share[path] < available[path]]
+    return share
+
+
+def draw_sample(mutants_by_file, sizes, n, seed):
+    """A seeded sample of ``n`` mutants, stratified by file size; sorted by file and line."""
+    share = quotas(sizes, {path: len(m) for path, m in mutants_by_file.items()}, n)
+    sample = []
+    for path in sorted(mutants_by_file):
+        # One generator per file and seed: the sample of a file does not depend on
+        # which other files were chosen.
+        rng = random.Random(f"{seed}:{path}")
+        sample += sorted(rng.sample(mutants_by_file[path], share[path]),
+                         key=lambda m: (m.line, m.start, m.operator, m.replacement))
+    return sample
+
+
+def package_files(root, files):
+    """The ``.py`` files named, directories expanded, relative to ``root``."""
+    found = []
+    for name in files:
+        path = (root / name).resolve()
+        if path.is_dir():
+            found += sorted(path.rglob("*.py"))
+        elif path.suffix == ".py" and path.is_file():
+            found.append(path)
+        else:
+            raise SystemExit(f"--files: {name} is neither a .py file nor a folder under {root}")
+    return sorted({p.relative_to(root).as_posix() for p in found})
+
+
+# --- running the tests ---------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    mutant: Mutant
+    status: str  # "killed", "timeout" or "survived"
+    seconds: float
+
+
+class Workspace:
+    """A copy of the repository that mutants are written into, one at a time."""
+
+    def __init__(self, root, python, timeout):
+        self.root = root
+        self.dir = Path(tempfile.mkdtemp(prefix="mutation-"))
+        shutil.copytree(root, self.dir, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(*NOT_COPIED))
+        self.python, self.timeout = python, timeout
+        # Mutants are written in place of the originals within the same second and
+        # often with the same size: bytecode caches, stamped with both, would go stale.
+        self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
+                        PYTHONPATH=os.pathsep.join(
+                            [str(self.dir), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+    def remove(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def stages(self, path):
+        """The pytest arguments of each stage of a mutant of ``path`` (None: unmutated)."""
+        tests = sorted(p.relative_to(self.dir).as_posix()
+                       for p in (self.dir / "tests").glob("test_*.py")
+                       if p.relative_to(self.dir).as_posix() not in OWN_TESTS)
+        first = [] if path is None else [path] + [t for t in tests if _names(self.dir, t, path)]
+        rest = [t for t in tests if t not in first and t not in RUN_LAST]
+        rest += [t for t in RUN_LAST if t in tests and t not in first]
+        if (self.dir / PACKAGE).is_dir():
+            rest.append(PACKAGE)
+        if (self.dir / DOC_PAGES).is_dir():
+            rest.append(DOC_PAGES)
+        ignore = [] if path is None else [f"--ignore={path}"]
+        return [stage for stage in (first, rest + ignore) if stage and stage != ignore]
+
+    def run_tests(self, path, deadline):
+        """"killed", "timeout" or "survived" for the code now in the workspace."""
+        for stage in self.stages(path):
+            command = [self.python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *stage]
+            process = subprocess.Popen(command, cwd=self.dir, env=self.env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       start_new_session=True)
+            try:
+                code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
+            except subprocess.TimeoutExpired:
+                # The whole process group: pytest and whatever it started.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return "timeout"
+            if code not in (0, 5):  # 5: the stage collected no test
+                return "killed"
+        return "survived"
+
+    def run(self, mutant):
+        target = self.dir / mutant.path
+        original = target.read_text(encoding="utf-8")
+        start = time.monotonic()
+        try:
+            target.write_text(mutant.apply(original), encoding="utf-8")
+            status = self.run_tests(mutant.path, start + self.timeout)
+        finally:
+            target.write_text(original, encoding="utf-8")
+        return Result(mutant, status, time.monotonic() - start)
+
+
+def _names(root, test_file, path):
+    """Whether ``test_file`` names the module at ``path`` (imports it or is named after it)."""
+    module = path[:-3].replace("/", ".")
+    if module.endswith(".__init__"):
+        module = module[:-len(".__init__")]
+    parent, _, stem = module.rpartition(".")
+    if Path(test_file).stem == f"test_{stem}":
+        return True
+    text = (root / test_file).read_text(encoding="utf-8")
+    return module in text or re.search(
+        rf"from {re.escape(parent)} import [^\n]*\b{re.escape(stem)}\b", text) is not None
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def run(sample, root=ROOT, python=sys.executable, timeout=None, jobs=1, out=sys.stdout):
+    """Run the suite on every mutant of ``sample``; return the list of :class:`Result`."""
+    workspaces = [Workspace(root, python, timeout) for _ in range(max(1, jobs))]
+    try:
+        start = time.monotonic()
+        print("Running the tests on the unmutated code...", file=out, flush=True)
+        status = workspaces[0].run_tests(None, start + (timeout or 3600))
+        baseline = time.monotonic() - start
+        if status != "survived":
+            raise SystemExit("The test suite fails (or times out) on the unmutated code: fix "
+                             "it first, or a mutation run means nothing.")
+        if timeout is None:
+            timeout = 3 * baseline + 60
+        for workspace in workspaces:
+            workspace.timeout = timeout
+        print(f"  passed in {baseline:.0f} s; a mutant gets {timeout:.0f} s at most.\n",
+              file=out, flush=True)
+        return _run_all(sample, workspaces, out)
+    finally:
+        for workspace in workspaces:
+            workspace.remove()
+
+
+def _run_all(sample, workspaces, out):
+    todo = queue.Queue()
+    for i, mutant in enumerate(sample):
+        todo.put((i, mutant))
+    results = [None] * len(sample)
+    lock = threading.Lock()
+    done = [0]
+
+    def work(workspace):
+        while True:
+            try:
+                i, mutant = todo.get_nowait()
+            except queue.Empty:
+                return
+            result = workspace.run(mutant)
+            with lock:
+                results[i] = result
+                done[0] += 1
+                print(f"[{done[0]:>{len(str(len(sample)))}}/{len(sample)}] "
+                      f"{result.status:<8} {result.seconds:6.1f} s  {mutant.describe()}",
+                      file=out, flush=True)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workspaces]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def score_table(results):
+    """Rows ``(file, mutants, killed, timeout, survived, score)``, then a row for all files."""
+    rows = []
+    by_file = {}
+    for result in results:
+        by_file.setdefault(result.mutant.path, []).append(result.status)
+    for path in sorted(by_file) + [None]:
+        statuses = [r.status for r in results] if path is None else by_file[path]
+        killed, timeout = statuses.count("killed"), statuses.count("timeout")
+        survived = statuses.count("survived")
+        score = (killed + timeout) / len(statuses) if statuses else math.nan
+        rows.append((path or "all files", len(statuses), killed, timeout, survived, score))
+    return rows
+
+
+def report(results, out=sys.stdout):
+    rows = score_table(results)
+    width = max(len(row[0]) for row in rows)
+    print(f"\n{'file':<{width}}  mutants  killed  timeout  survived   score", file=out)
+    for i, (path, n, killed, timeout, survived, score) in enumerate(rows):
+        if i == len(rows) - 1:
+            print("-" * (width + 46), file=out)
+        print(f"{path:<{width}}  {n:>7}  {killed:>6}  {timeout:>7}  {survived:>8}  "
+              f"{score:>6.1%}", file=out)
+    survivors = [r.mutant for r in results if r.status == "survived"]
+    print(f"\n{len(survivors)} surviving mutant(s):" if survivors else "\nNo mutant survived.",
+          file=out)
+    for mutant in survivors:
+        print(f"  {mutant.describe()}", file=out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Sampled mutation testing of the package (see docs/contributing.rst).")
+    parser.add_argument("--files", nargs="+", default=[PACKAGE],
+                        help=f"files or folders to mutate (default: {PACKAGE})")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default: 0)")
+    parser.add_argument("--sample", type=int, default=120,
+                        help="number of mutants, shared among the files in proportion to "
+                             "their size (default: 120; more than there are: all of them)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds a mutant's tests may take before it counts as killed by "
+                             "the timeout (default: 3 times the unmutated run, plus 60)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="mutants tested at once, each in its own copy (default: 1)")
+    parser.add_argument("--list", action="store_true",
+                        help="print the sample and stop, without running any test")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="also write the results to this file")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    root = args.root.resolve()
+    files = package_files(root, args.files)
+    mutants, sizes = {}, {}
+    for path in files:
+        source = (root / path).read_text(encoding="utf-8")
+        mutants[path], sizes[path] = find_mutants(source, path), count_statements(source)
+    sample = draw_sample(mutants, sizes, args.sample, args.seed)
+    print(f"{len(sample)} of {sum(map(len, mutants.values()))} mutants of {len(files)} "
+          f"file(s), seed {args.seed}.")
+    if args.list:
+        for mutant in sample:
+            print(f"  {mutant.describe()}")
+        return 0
+    results = run(sample, root, timeout=args.timeout, jobs=args.jobs)
+    report(results)
+    if args.json is not None:
+        args.json.write_text(json.dumps({
+            "seed": args.seed, "sample": args.sample, "files": args.files,
+            "table": [dict(zip(("file", "mutants", "killed", "timeout", "survived", "score"),
+                               row)) for row in score_table(results)],
+            "results": [dict(asdict(r.mutant), status=r.status, seconds=round(r.seconds, 1))
+                        for r in results],
+        }, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
