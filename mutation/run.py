@@ -24,6 +24,7 @@ docs/contributing.rst for how to read the report.
 
 import argparse
 import ast
+import functools
 import json
 import math
 import os
@@ -40,7 +41,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 PACKAGE = "sk_ann"
 # Left out of the copy the tests run in: environments, caches and build output.
 NOT_COPIED = (".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".hypothesis",
@@ -51,6 +53,7 @@ OWN_TESTS = ("tests/test_mutation_tool.py",)
 # test kills is not kept waiting for them.
 RUN_LAST = ("tests/test_distributed.py", "tests/test_fuzz.py")
 DOC_PAGES = "docs"
+IMPORT = "<import>"  # what mutation/trace_lines.py records lines run outside any test under
 
 
 # --- mutants ------------------------------------------------------------------------------
@@ -68,6 +71,9 @@ class Mutant:
     replacement: str
     before: str  # the changed line(s), as they were
     after: str  # and as they are in the mutant
+    # From the first line of the statement holding the change to the last line
+    # changed: a test that runs none of them cannot tell the mutant apart.
+    lines: tuple = ()
 
     def apply(self, source):
         data = source.encode()
@@ -100,7 +106,6 @@ class _Finder:
         for line in self.data.splitlines(keepends=True):
             self.line_starts.append(self.line_starts[-1] + len(line))
         self.tree = ast.parse(source)
-        self.original = ast.dump(self.tree)
         self.skipped = self._skipped_nodes()
         self.mutants = []
 
@@ -133,29 +138,38 @@ class _Finder:
         return skipped
 
     def find(self):
-        for node in ast.walk(self.tree):
-            if id(node) in self.skipped:
-                continue
-            if isinstance(node, ast.Compare):
-                self._comparison(node)
-            elif isinstance(node, ast.BinOp):
-                self._arithmetic(node)
-            elif isinstance(node, ast.BoolOp):
-                self._boolean(node)
-            elif isinstance(node, ast.AugAssign):
-                self._augmented(node)
-            elif isinstance(node, ast.Constant):
-                self._constant(node)
-            if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
-                self._negation(node.test)
-            elif isinstance(node, ast.comprehension):
-                for condition in node.ifs:
-                    self._negation(condition)
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise)):
-                self._deletion(node)
-            elif isinstance(node, ast.Return):
-                self._return(node)
+        self._visit(self.tree, None)
         return sorted(self.mutants, key=lambda m: (m.start, m.end, m.operator, m.replacement))
+
+    def _visit(self, node, statement):
+        if isinstance(node, ast.stmt):
+            statement = node
+        if id(node) not in self.skipped:
+            self.statement = statement
+            self._mutate(node)
+        for child in ast.iter_child_nodes(node):
+            self._visit(child, statement)
+
+    def _mutate(self, node):
+        if isinstance(node, ast.Compare):
+            self._comparison(node)
+        elif isinstance(node, ast.BinOp):
+            self._arithmetic(node)
+        elif isinstance(node, ast.BoolOp):
+            self._boolean(node)
+        elif isinstance(node, ast.AugAssign):
+            self._augmented(node)
+        elif isinstance(node, ast.Constant):
+            self._constant(node)
+        if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            self._negation(node.test)
+        elif isinstance(node, ast.comprehension):
+            for condition in node.ifs:
+                self._negation(condition)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise)):
+            self._deletion(node)
+        elif isinstance(node, ast.Return):
+            self._return(node)
 
     # Operators are replaced where they stand, between their operands, so that the
     # rest of the source keeps its layout and comments.
@@ -227,14 +241,6 @@ class _Finder:
         self._add(*self._span(node.value), "None", "return")
 
     def _add(self, start, end, replacement, operator):
-        mutated = (self.data[:start] + replacement.encode() + self.data[end:]).decode()
-        try:
-            tree = ast.parse(mutated)
-            compile(tree, self.path, "exec")
-        except SyntaxError:
-            return  # cannot happen for the operators above; never run such a mutant
-        if ast.dump(tree) == self.original:
-            return  # the same program written differently
         line = self.data.count(b"\n", 0, start) + 1
         first = self.line_starts[line - 1]
         last_line = line + self._text(start, end).count("\n")
@@ -242,7 +248,8 @@ class _Finder:
         before = self._text(first, last)
         after = (self.data[first:start] + replacement.encode() + self.data[end:last]).decode()
         self.mutants.append(Mutant(self.path, line, operator, start, end, replacement,
-                                   _one_line(before), _one_line(after)))
+                                   _one_line(before), _one_line(after),
+                                   (self.statement.lineno, last_line)))
 
 
 def _builds_text(node):
@@ -256,9 +263,30 @@ def _one_line(text, limit=110):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def find_mutants(source, path):
-    """Every mutant of ``source`` (a module's text), as a list of :class:`Mutant`."""
-    return _Finder(source, path).find()
+def find_mutants(source, path, checked=True):
+    """Every mutant of ``source`` (a module's text), as a list of :class:`Mutant`.
+
+    ``checked=False`` leaves out the check that each is valid Python and a
+    different program (see :func:`is_real`), which takes a parse of the module
+    per mutant: :func:`draw_sample` makes it on the mutants it draws.
+    """
+    mutants = _Finder(source, path).find()
+    return [m for m in mutants if is_real(m, source)] if checked else mutants
+
+
+def is_real(mutant, source):
+    """Whether ``mutant`` is valid Python whose syntax tree differs from that of ``source``."""
+    try:
+        mutated = _syntax(mutant.apply(source))
+    except SyntaxError:
+        return False  # cannot happen for the operators above; never run such a mutant
+    # A change of layout alone would be the same program written differently.
+    return mutated != _syntax(source)
+
+
+@functools.lru_cache(maxsize=8)
+def _syntax(source):
+    return ast.dump(ast.parse(source))
 
 
 def count_statements(source):
@@ -300,16 +328,27 @@ def quotas(sizes, available, n):
     return share
 
 
-def draw_sample(mutants_by_file, sizes, n, seed):
-    """A seeded sample of ``n`` mutants, stratified by file size; sorted by file and line."""
+def draw_sample(mutants_by_file, sizes, n, seed, sources=None):
+    """A seeded sample of ``n`` mutants, stratified by file size; sorted by file and line.
+
+    With ``sources`` (path: text), a drawn mutant that :func:`is_real` refuses is
+    replaced by another of the same file.
+    """
     share = quotas(sizes, {path: len(m) for path, m in mutants_by_file.items()}, n)
     sample = []
     for path in sorted(mutants_by_file):
         # One generator per file and seed: the sample of a file does not depend on
         # which other files were chosen.
         rng = random.Random(f"{seed}:{path}")
-        sample += sorted(rng.sample(mutants_by_file[path], share[path]),
-                         key=lambda m: (m.line, m.start, m.operator, m.replacement))
+        drawn = rng.sample(mutants_by_file[path], share[path])
+        if sources is not None:
+            left = [m for m in mutants_by_file[path] if m not in drawn]
+            drawn = [m for m in drawn if is_real(m, sources[path])]
+            while len(drawn) < share[path] and left:
+                candidate = left.pop(rng.randrange(len(left)))
+                if is_real(candidate, sources[path]):
+                    drawn.append(candidate)
+        sample += sorted(drawn, key=lambda m: (m.line, m.start, m.operator, m.replacement))
     return sample
 
 
@@ -335,6 +374,7 @@ class Result:
     mutant: Mutant
     status: str  # "killed", "timeout" or "survived"
     seconds: float
+    note: str = ""
 
 
 class Workspace:
@@ -342,7 +382,7 @@ class Workspace:
 
     def __init__(self, root, python, timeout):
         self.root = root
-        self.dir = Path(tempfile.mkdtemp(prefix="mutation-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="mutation-")).resolve()
         shutil.copytree(root, self.dir, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(*NOT_COPIED))
         self.python, self.timeout = python, timeout
@@ -351,53 +391,88 @@ class Workspace:
         self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
                         PYTHONPATH=os.pathsep.join(
                             [str(self.dir), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        self.lines_run = None  # {test file: {"path:line", ...}} once traced
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def stages(self, path):
-        """The pytest arguments of each stage of a mutant of ``path`` (None: unmutated)."""
+    def suite(self):
+        """The whole suite as pytest arguments, the slowest parts last."""
         tests = sorted(p.relative_to(self.dir).as_posix()
                        for p in (self.dir / "tests").glob("test_*.py")
                        if p.relative_to(self.dir).as_posix() not in OWN_TESTS)
-        first = [] if path is None else [path] + [t for t in tests if _names(self.dir, t, path)]
-        rest = [t for t in tests if t not in first and t not in RUN_LAST]
-        rest += [t for t in RUN_LAST if t in tests and t not in first]
-        if (self.dir / PACKAGE).is_dir():
-            rest.append(PACKAGE)
-        if (self.dir / DOC_PAGES).is_dir():
-            rest.append(DOC_PAGES)
-        ignore = [] if path is None else [f"--ignore={path}"]
-        return [stage for stage in (first, rest + ignore) if stage and stage != ignore]
+        files = [t for t in tests if t not in RUN_LAST] + [t for t in RUN_LAST if t in tests]
+        return files + [name for name in (PACKAGE, DOC_PAGES) if (self.dir / name).is_dir()]
 
-    def run_tests(self, path, deadline):
-        """"killed", "timeout" or "survived" for the code now in the workspace."""
-        for stage in self.stages(path):
-            command = [self.python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *stage]
-            process = subprocess.Popen(command, cwd=self.dir, env=self.env,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True)
-            try:
-                code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
-            except subprocess.TimeoutExpired:
-                # The whole process group: pytest and whatever it started.
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                return "timeout"
-            if code not in (0, 5):  # 5: the stage collected no test
-                return "killed"
-        return "survived"
+    def trace(self, packages, deadline):
+        """Run the suite on the unmutated code, recording the lines each test file runs."""
+        with tempfile.TemporaryDirectory() as scratch:
+            out = Path(scratch) / "lines.json"
+            env = dict(self.env, MUTATION_TRACE_OUT=str(out),
+                       MUTATION_TRACE_PACKAGE=os.pathsep.join(
+                           str(self.dir / name) for name in packages),
+                       PYTHONPATH=os.pathsep.join([str(HERE), self.env["PYTHONPATH"]]))
+            status = self._pytest(["-p", "trace_lines", *self.suite()], deadline, env)
+            if status == "survived":
+                self.lines_run = {key: set(lines)
+                                  for key, lines in json.loads(out.read_text()).items()}
+        return status
+
+    def stages(self, mutant):
+        """The pytest arguments of each stage of ``mutant``'s run; none if no test runs it."""
+        changed = {f"{mutant.path}:{n}" for n in range(mutant.lines[0], mutant.lines[1] + 1)}
+        naming = [mutant.path] + [t for t in self.suite()
+                                  if t.endswith(".py") and _names(self.dir, t, mutant.path)]
+        if self.lines_run is None or changed & self.lines_run[IMPORT]:
+            # Run at import: any test may see the change. Those naming the module first.
+            rest = [t for t in self.suite() if t not in naming]
+            return [naming, rest + [f"--ignore={mutant.path}"]]
+        running = [t for t, lines in self.lines_run.items() if t != IMPORT and changed & lines]
+        ordered = [t for t in naming if t in running]
+        ordered += [t for t in self._in_suite_order(running) if t not in ordered]
+        return [ordered] if ordered else []
+
+    def _in_suite_order(self, files):
+        order = {name: i for i, name in enumerate(self.suite())}
+
+        def rank(name):
+            # A doctest file (sk_ann/x.py, docs/y.rst) ranks with its folder.
+            top = name if name in order else name.split("/")[0]
+            return (order.get(top, len(order)), name)
+
+        return sorted(files, key=rank)
+
+    def _pytest(self, args, deadline, env=None):
+        command = [self.python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args]
+        process = subprocess.Popen(command, cwd=self.dir, env=env or self.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        try:
+            code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            # The whole process group: pytest and whatever it started.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return "timeout"
+        return "survived" if code in (0, 5) else "killed"  # 5: no test collected
 
     def run(self, mutant):
+        """The :class:`Result` of the tests on ``mutant``."""
         target = self.dir / mutant.path
         original = target.read_text(encoding="utf-8")
         start = time.monotonic()
+        stages = self.stages(mutant)
+        status = "survived"
         try:
             target.write_text(mutant.apply(original), encoding="utf-8")
-            status = self.run_tests(mutant.path, start + self.timeout)
+            for stage in stages:
+                status = self._pytest(stage, start + self.timeout)
+                if status != "survived":
+                    break
         finally:
             target.write_text(original, encoding="utf-8")
-        return Result(mutant, status, time.monotonic() - start)
+        note = "" if stages else "no test runs this line"
+        return Result(mutant, status, time.monotonic() - start, note)
 
 
 def _names(root, test_file, path):
@@ -421,8 +496,11 @@ def run(sample, root=ROOT, python=sys.executable, timeout=None, jobs=1, out=sys.
     workspaces = [Workspace(root, python, timeout) for _ in range(max(1, jobs))]
     try:
         start = time.monotonic()
-        print("Running the tests on the unmutated code...", file=out, flush=True)
-        status = workspaces[0].run_tests(None, start + (timeout or 3600))
+        print("Running the tests on the unmutated code, recording the lines each test file "
+              "runs...", file=out, flush=True)
+        packages = sorted({mutant.path.split("/")[0] for mutant in sample})
+        # The unmutated run gets all the time it needs, short of hanging forever.
+        status = workspaces[0].trace(packages, start + 4 * 3600)
         baseline = time.monotonic() - start
         if status != "survived":
             raise SystemExit("The test suite fails (or times out) on the unmutated code: fix "
@@ -431,6 +509,7 @@ def run(sample, root=ROOT, python=sys.executable, timeout=None, jobs=1, out=sys.
             timeout = 3 * baseline + 60
         for workspace in workspaces:
             workspace.timeout = timeout
+            workspace.lines_run = workspaces[0].lines_run
         print(f"  passed in {baseline:.0f} s; a mutant gets {timeout:.0f} s at most.\n",
               file=out, flush=True)
         return _run_all(sample, workspaces, out)
@@ -457,8 +536,9 @@ def _run_all(sample, workspaces, out):
             with lock:
                 results[i] = result
                 done[0] += 1
+                note = f"  ({result.note})" if result.note else ""
                 print(f"[{done[0]:>{len(str(len(sample)))}}/{len(sample)}] "
-                      f"{result.status:<8} {result.seconds:6.1f} s  {mutant.describe()}",
+                      f"{result.status:<8} {result.seconds:6.1f} s  {mutant.describe()}{note}",
                       file=out, flush=True)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in workspaces]
@@ -493,11 +573,12 @@ def report(results, out=sys.stdout):
             print("-" * (width + 46), file=out)
         print(f"{path:<{width}}  {n:>7}  {killed:>6}  {timeout:>7}  {survived:>8}  "
               f"{score:>6.1%}", file=out)
-    survivors = [r.mutant for r in results if r.status == "survived"]
+    survivors = [r for r in results if r.status == "survived"]
     print(f"\n{len(survivors)} surviving mutant(s):" if survivors else "\nNo mutant survived.",
           file=out)
-    for mutant in survivors:
-        print(f"  {mutant.describe()}", file=out)
+    for result in survivors:
+        note = f"  ({result.note})" if result.note else ""
+        print(f"  {result.mutant.describe()}{note}", file=out)
 
 
 def main(argv=None):
@@ -523,13 +604,14 @@ def main(argv=None):
 
     root = args.root.resolve()
     files = package_files(root, args.files)
-    mutants, sizes = {}, {}
+    mutants, sizes, sources = {}, {}, {}
     for path in files:
-        source = (root / path).read_text(encoding="utf-8")
-        mutants[path], sizes[path] = find_mutants(source, path), count_statements(source)
-    sample = draw_sample(mutants, sizes, args.sample, args.seed)
+        sources[path] = (root / path).read_text(encoding="utf-8")
+        mutants[path] = find_mutants(sources[path], path, checked=False)
+        sizes[path] = count_statements(sources[path])
+    sample = draw_sample(mutants, sizes, args.sample, args.seed, sources)
     print(f"{len(sample)} of {sum(map(len, mutants.values()))} mutants of {len(files)} "
-          f"file(s), seed {args.seed}.")
+          f"file(s), seed {args.seed}.", flush=True)
     if args.list:
         for mutant in sample:
             print(f"  {mutant.describe()}")
@@ -541,8 +623,8 @@ def main(argv=None):
             "seed": args.seed, "sample": args.sample, "files": args.files,
             "table": [dict(zip(("file", "mutants", "killed", "timeout", "survived", "score"),
                                row)) for row in score_table(results)],
-            "results": [dict(asdict(r.mutant), status=r.status, seconds=round(r.seconds, 1))
-                        for r in results],
+            "results": [dict(asdict(r.mutant), status=r.status, note=r.note,
+                             seconds=round(r.seconds, 1)) for r in results],
         }, indent=1) + "\n")
     return 0
 

@@ -142,6 +142,10 @@ TOY = {
             while n > 0:
                 n -= 1
             return n
+
+
+        def unused(x):
+            return -x
         ''',
     # A weak suite: add is checked, is_small is called but its answer is not.
     "tests/test_toy.py": '''\
@@ -162,26 +166,39 @@ TOY = {
 }
 
 
-def test_a_weak_suite_lets_mutants_survive_and_a_hang_counts_as_a_timeout(tmp_path):
+def _toy(tmp_path, changes):
+    """The toy package and its tests in ``tmp_path``, and its mutants making ``changes``."""
     for name, text in TOY.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(textwrap.dedent(text))
     source = (tmp_path / "toy/__init__.py").read_text()
-    every = mutation.find_mutants(source, "toy/__init__.py")
-    by_change = {m.after: m for m in every}
-    chosen = [by_change["return a - b"], by_change["return x <= 10"], by_change["n += 1"]]
+    by_change = {m.after: m for m in mutation.find_mutants(source, "toy/__init__.py")}
+    return source, [by_change[change] for change in changes]
+
+
+def test_a_weak_suite_lets_mutants_survive(tmp_path):
+    source, chosen = _toy(tmp_path, ["return a - b", "return x <= 10", "return None"])
     out = io.StringIO()
-    results = mutation.run(chosen, root=tmp_path, python=sys.executable, timeout=4, out=out)
-    assert [r.status for r in results] == ["killed", "survived", "timeout"]
-    # The package itself was never touched.
-    assert (tmp_path / "toy/__init__.py").read_text() == source
+    results = mutation.run(chosen, root=tmp_path, timeout=600, out=out)
+    assert [r.status for r in results] == ["killed", "survived", "survived"]
+    # unused() runs in no test: its mutant survives without a run of the tests.
+    assert [r.note for r in results] == ["", "", "no test runs this line"]
+    assert (tmp_path / "toy/__init__.py").read_text() == source  # never touched
 
     report = io.StringIO()
     mutation.report(results, out=report)
     text = report.getvalue()
-    assert "toy/__init__.py        3       1        1         1   66.7%" in text
-    assert "1 surviving mutant(s):" in text
-    assert "toy/__init__.py:6: [comparison] return x < 10  ->  return x <= 10" in text
+    assert "toy/__init__.py        3       1        0         2   33.3%" in text
+    assert "2 surviving mutant(s):" in text
+    assert "toy/__init__.py:6: [comparison] return x < 10  ->  return x <= 10\n" in text
+    assert "toy/__init__.py:16: [return] return -x  ->  return None  (no test runs this line)" \
+        in text
+
+
+def test_a_mutant_that_hangs_is_killed_by_the_timeout(tmp_path):
+    _, chosen = _toy(tmp_path, ["n += 1"])  # countdown(3) never ends
+    [result] = mutation.run(chosen, root=tmp_path, timeout=1, out=io.StringIO())
+    assert result.status == "timeout"
 
 
 def test_a_suite_failing_on_the_unmutated_code_stops_the_run(tmp_path):
