@@ -3,7 +3,6 @@
 import ast
 import importlib.util
 import io
-import sys
 import textwrap
 from pathlib import Path
 
