@@ -391,7 +391,8 @@ class Workspace:
         self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg",
                         PYTHONPATH=os.pathsep.join(
                             [str(self.dir), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        self.lines_run = None  # {test file: {"path:line", ...}} once traced
+        self.lines_run = None  # {test id: {"path:line", ...}} once traced
+        self.process = None  # the pytest running now
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -427,26 +428,23 @@ class Workspace:
             # Run at import: any test may see the change. Those naming the module first.
             rest = [t for t in self.suite() if t not in naming]
             return [naming, rest + [f"--ignore={mutant.path}"]]
+        # The tests that run the line, those of files naming the module first, the
+        # rest in the order of the suite (which puts the slowest last).
         running = [t for t, lines in self.lines_run.items() if t != IMPORT and changed & lines]
-        ordered = [t for t in naming if t in running]
-        ordered += [t for t in self._in_suite_order(running) if t not in ordered]
-        return [ordered] if ordered else []
+        first = [t for t in running if t.split("::")[0] in naming]
+        return [first + [t for t in running if t not in first]] if running else []
 
-    def _in_suite_order(self, files):
-        order = {name: i for i, name in enumerate(self.suite())}
-
-        def rank(name):
-            # A doctest file (sk_ann/x.py, docs/y.rst) ranks with its folder.
-            top = name if name in order else name.split("/")[0]
-            return (order.get(top, len(order)), name)
-
-        return sorted(files, key=rank)
+    def stop(self):
+        """Stop the tests running now, if any (their mutant gets no verdict)."""
+        process = self.process
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
 
     def _pytest(self, args, deadline, env=None):
         command = [self.python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args]
-        process = subprocess.Popen(command, cwd=self.dir, env=env or self.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+        self.process = process = subprocess.Popen(
+            command, cwd=self.dir, env=env or self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
         except subprocess.TimeoutExpired:
@@ -454,6 +452,8 @@ class Workspace:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             return "timeout"
+        if code == 4:  # a usage error, such as a test id not found
+            return "unknown test"
         return "survived" if code in (0, 5) else "killed"  # 5: no test collected
 
     def run(self, mutant):
@@ -467,6 +467,10 @@ class Workspace:
             target.write_text(mutant.apply(original), encoding="utf-8")
             for stage in stages:
                 status = self._pytest(stage, start + self.timeout)
+                if status == "unknown test":
+                    # A test id pytest cannot select again: run the files it is in.
+                    files = list(dict.fromkeys(t.split("::")[0] for t in stage))
+                    status = self._pytest(files, start + self.timeout)
                 if status != "survived":
                     break
         finally:
@@ -515,38 +519,55 @@ def run(sample, root=ROOT, python=sys.executable, timeout=None, jobs=1, out=sys.
         return _run_all(sample, workspaces, out)
     finally:
         for workspace in workspaces:
+            workspace.stop()
             workspace.remove()
 
 
 def _run_all(sample, workspaces, out):
+    """The results of the mutants tested; all of them unless interrupted (Ctrl-C)."""
     todo = queue.Queue()
-    for i, mutant in enumerate(sample):
-        todo.put((i, mutant))
+    # In random order, so that the mutants tested before an interruption are a
+    # random part of the sample rather than its first files.
+    for i in random.Random(len(sample)).sample(range(len(sample)), len(sample)):
+        todo.put((i, sample[i]))
     results = [None] * len(sample)
     lock = threading.Lock()
-    done = [0]
+    stop = threading.Event()
 
     def work(workspace):
-        while True:
+        while not stop.is_set():
             try:
                 i, mutant = todo.get_nowait()
             except queue.Empty:
                 return
             result = workspace.run(mutant)
             with lock:
+                if stop.is_set():
+                    return  # its tests were stopped halfway: no verdict
                 results[i] = result
-                done[0] += 1
+                done = sum(r is not None for r in results)
                 note = f"  ({result.note})" if result.note else ""
-                print(f"[{done[0]:>{len(str(len(sample)))}}/{len(sample)}] "
+                print(f"[{done:>{len(str(len(sample)))}}/{len(sample)}] "
                       f"{result.status:<8} {result.seconds:6.1f} s  {mutant.describe()}{note}",
                       file=out, flush=True)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in workspaces]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.5)
+    except KeyboardInterrupt:
+        with lock:
+            stop.set()
+        for workspace in workspaces:
+            workspace.stop()
+        for thread in threads:
+            thread.join()
+        print(f"\nInterrupted: the report covers the {sum(r is not None for r in results)} "
+              "mutants tested so far.", file=out, flush=True)
+    return [r for r in results if r is not None]
 
 
 def score_table(results):
@@ -616,6 +637,7 @@ def main(argv=None):
         for mutant in sample:
             print(f"  {mutant.describe()}")
         return 0
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the run as Ctrl-C does
     results = run(sample, root, timeout=args.timeout, jobs=args.jobs)
     report(results)
     if args.json is not None:
@@ -627,6 +649,10 @@ def main(argv=None):
                              seconds=round(r.seconds, 1)) for r in results],
         }, indent=1) + "\n")
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

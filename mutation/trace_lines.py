@@ -1,14 +1,14 @@
-"""A pytest plugin recording which lines of the package each test file runs.
+"""A pytest plugin recording which lines of the package each test runs.
 
 mutation/run.py loads it (``-p trace_lines``) into the run of the suite on the
-unmutated code, then runs, for each mutant, only the test files that run the
+unmutated code, then runs, for each mutant, only the tests that run the
 mutated line. Lines run outside any test, at import or collection, are
 recorded under ``"<import>"``: a mutant there may change any test. Code that
 tests run in other processes (workers, subprocesses) is not seen.
 
-``MUTATION_TRACE_PACKAGE`` names the folder to watch and ``MUTATION_TRACE_OUT``
-the JSON file written at the end: ``{test file: ["path:line", ...]}``, paths
-relative to the folder the suite runs in.
+``MUTATION_TRACE_PACKAGE`` names the folders to watch and ``MUTATION_TRACE_OUT``
+the JSON file written at the end: ``{test id: ["path:line", ...]}`` in the
+order the tests ran, paths relative to the folder the suite runs in.
 """
 
 import json
@@ -22,9 +22,9 @@ IMPORT = "<import>"
 
 
 class _Tracer:
-    def __init__(self, package_dir):
-        self.root = os.path.dirname(package_dir)
-        self.prefix = package_dir + os.sep
+    def __init__(self, root, package_dirs):
+        self.root = root
+        self.prefix = tuple(package_dir + os.sep for package_dir in package_dirs)
         self.lines = {IMPORT: set()}
         self.current = self.lines[IMPORT]
 
@@ -58,14 +58,14 @@ _tracer = None
 
 def pytest_configure(config):
     global _tracer
-    _tracer = _Tracer(os.path.realpath(os.environ["MUTATION_TRACE_PACKAGE"]))
+    _tracer = _Tracer(str(config.rootpath),
+                      os.environ["MUTATION_TRACE_PACKAGE"].split(os.pathsep))
     _tracer.start()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    test_file = item.nodeid.split("::")[0]
-    _tracer.current = _tracer.lines.setdefault(test_file, set())
+    _tracer.current = _tracer.lines.setdefault(item.nodeid, set())
     yield
     _tracer.current = _tracer.lines[IMPORT]
 
