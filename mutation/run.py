@@ -638,7 +638,11 @@ def main(argv=None):
             print(f"  {mutant.describe()}")
         return 0
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the run as Ctrl-C does
-    results = run(sample, root, timeout=args.timeout, jobs=args.jobs)
+    try:
+        results = run(sample, root, timeout=args.timeout, jobs=args.jobs)
+    except KeyboardInterrupt:
+        print("Interrupted before any mutant was tested.")
+        return 130
     report(results)
     if args.json is not None:
         args.json.write_text(json.dumps({

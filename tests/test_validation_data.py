@@ -78,9 +78,8 @@ def test_sample_weight_val_weighs_the_validation_score(digits):
     clf = _clf().fit(X, y, X_val=Xv, y_val=yv, sample_weight_val=weights)
     assert clf.validation_scores_[-1] == pytest.approx(clf.score(Xv, yv, sample_weight=weights))
     # A scorer gets the weights too.
-    clf = _clf(scoring="balanced_accuracy").fit(X, y, X_val=Xv, y_val=yv,
-                                                sample_weight_val=weights)
-    scorer = sklearn.metrics.get_scorer("balanced_accuracy")
+    clf = _clf(scoring="accuracy").fit(X, y, X_val=Xv, y_val=yv, sample_weight_val=weights)
+    scorer = sklearn.metrics.get_scorer("accuracy")
     assert clf.validation_scores_[-1] == pytest.approx(
         scorer(clf, Xv, yv, sample_weight=weights))
     assert clf.validation_scores_[-1] != pytest.approx(scorer(clf, Xv, yv))
