@@ -375,6 +375,7 @@ class Result:
     status: str  # "killed", "timeout" or "survived"
     seconds: float
     note: str = ""
+    killed_by: str = ""  # the first test that failed
 
 
 class Workspace:
@@ -441,17 +442,25 @@ class Workspace:
             os.killpg(process.pid, signal.SIGKILL)
 
     def _pytest(self, args, deadline, env=None):
-        command = [self.python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args]
-        self.process = process = subprocess.Popen(
-            command, cwd=self.dir, env=env or self.env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
-        except subprocess.TimeoutExpired:
-            # The whole process group: pytest and whatever it started.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return "timeout"
+        """The verdict of ``pytest -x args``; ``self.failed`` is the test that failed, if any."""
+        command = [self.python, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider",
+                   *args]
+        self.failed = ""
+        with tempfile.TemporaryFile() as output:
+            self.process = process = subprocess.Popen(
+                command, cwd=self.dir, env=env or self.env, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                code = process.wait(timeout=max(deadline - time.monotonic(), 0.01))
+            except subprocess.TimeoutExpired:
+                # The whole process group: pytest and whatever it started.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return "timeout"
+            output.seek(0)
+            failed = re.search(rb"^(?:FAILED|ERROR) (\S+)", output.read(), re.MULTILINE)
+        if failed is not None:
+            self.failed = failed.group(1).decode(errors="replace")
         if code == 4:  # a usage error, such as a test id not found
             return "unknown test"
         return "survived" if code in (0, 5) else "killed"  # 5: no test collected
@@ -476,7 +485,8 @@ class Workspace:
         finally:
             target.write_text(original, encoding="utf-8")
         note = "" if stages else "no test runs this line"
-        return Result(mutant, status, time.monotonic() - start, note)
+        killed_by = self.failed if stages and status == "killed" else ""
+        return Result(mutant, status, time.monotonic() - start, note, killed_by)
 
 
 def _names(root, test_file, path):
@@ -650,7 +660,8 @@ def main(argv=None):
             "table": [dict(zip(("file", "mutants", "killed", "timeout", "survived", "score"),
                                row)) for row in score_table(results)],
             "results": [dict(asdict(r.mutant), status=r.status, note=r.note,
-                             seconds=round(r.seconds, 1)) for r in results],
+                             killed_by=r.killed_by, seconds=round(r.seconds, 1))
+                        for r in results],
         }, indent=1) + "\n")
     return 0
 

@@ -182,6 +182,7 @@ def test_a_weak_suite_lets_mutants_survive(tmp_path):
     assert [r.status for r in results] == ["killed", "survived", "survived"]
     # unused() runs in no test: its mutant survives without a run of the tests.
     assert [r.note for r in results] == ["", "", "no test runs this line"]
+    assert [r.killed_by for r in results] == ["tests/test_toy.py::test_add", "", ""]
     assert (tmp_path / "toy/__init__.py").read_text() == source  # never touched
 
     report = io.StringIO()
