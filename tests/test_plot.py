@@ -259,6 +259,15 @@ def test_network_diagram_names_inputs_and_outputs(wide):
         assert name in texts
 
 
+def test_network_diagram_keeps_the_layer_labels_inside_its_axes(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide)
+    display.figure_.canvas.draw()
+    axes = display.ax_.get_window_extent()
+    for label in display.layer_labels_:
+        box = label.get_window_extent()
+        assert axes.y0 <= box.y0 and box.y1 <= axes.y1, label.get_text()
+
+
 def test_network_diagram_binary_output_is_the_second_class(iris):
     X, y = iris
     clf = ANNClassifier((3,), solver="lbfgs", max_iter=20, random_state=0).fit(
