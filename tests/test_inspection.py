@@ -7,6 +7,10 @@ from scipy.special import expit
 from sk_ann import ANNClassifier, ANNRegressor
 from sk_ann.core import Network
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 @pytest.fixture(scope="module")
 def fitted(iris):

@@ -26,6 +26,10 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")  # before pyplot: no window, no display needed
 import matplotlib.pyplot as plt
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 ELEMENTWISE = sorted({*ACTIVATIONS, *(k for k, cls in OUTPUT_LINKS.items() if cls.elementwise)})
 
 
@@ -195,6 +199,15 @@ def test_network_diagram_wide_layer_shows_its_ends_and_says_how_many_are_hidden(
     assert display.layer_labels_[1].get_text() == "hidden 1\n30 neurons\nrelu"
 
 
+def test_network_diagram_shows_at_most_twelve_neurons_a_layer_by_default(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide)
+    assert [len(circles) for circles in display.neurons_] == [4, 12, 3]
+    np.testing.assert_array_equal(display.shown_[1], [*range(6), *range(24, 30)])
+    assert display.ellipses_[1].get_text() == "⋮\n18 more"
+    direct = NetworkDiagramDisplay([4, 30, 3], wide.coefs_, ["relu", "softmax"]).plot()
+    assert [len(circles) for circles in direct.neurons_] == [4, 12, 3]
+
+
 def test_network_diagram_odd_max_neurons():
     display = NetworkDiagramDisplay([2, 9, 1], [np.ones((2, 9)), np.ones((9, 1))],
                                     ["tanh", "identity"], max_neurons=5).plot()
@@ -272,6 +285,15 @@ def test_network_diagram_names_inputs_and_outputs(wide):
     texts = _texts(display.ax_)
     for name in [*load_iris().feature_names, "setosa", "versicolor", "virginica"]:
         assert name in texts
+
+
+def test_network_diagram_keeps_the_layer_labels_inside_its_axes(wide):
+    display = NetworkDiagramDisplay.from_estimator(wide)
+    display.figure_.canvas.draw()
+    axes = display.ax_.get_window_extent()
+    for label in display.layer_labels_:
+        box = label.get_window_extent()
+        assert axes.y0 <= box.y0 and box.y1 <= axes.y1, label.get_text()
 
 
 def test_network_diagram_binary_output_is_the_second_class(iris):

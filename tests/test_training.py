@@ -98,6 +98,18 @@ def test_large_tol_stops_before_max_iter():
     assert len(state.loss_curve) == 5
 
 
+def test_the_stopping_rule_waits_ten_epochs_by_default():
+    X, Y = _regression()
+    net = _linear_net()
+    state = _state(net)
+    trainer = StochasticTrainer(net, LOSSES["squared_error"](), batch_size=10, max_iter=50,
+                                tol=1e3)
+    assert trainer.run(X, Y, None, state, np.random.RandomState(0)) == CONVERGED
+    # As scikit-learn's MLP, n_iter_no_change=10: the epoch that sets the best
+    # loss, then 11 epochs that do not improve on it by tol.
+    assert state.n_iter == 1 + 11
+
+
 def test_zero_tol_with_patience_runs_to_max_iter():
     X, Y = _regression()
     net = _linear_net()
