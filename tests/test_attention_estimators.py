@@ -17,6 +17,9 @@ from sk_ann.layers import (
     TransformerEncoder,
 )
 
+# These tests train for a few epochs on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 @pytest.fixture(scope="module")
 def wine():

@@ -34,6 +34,9 @@ from sk_ann.layers import (
     MaxPool2D,
 )
 
+# These tests train for a few epochs on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 N_SAMPLES = 48
 # One architecture per kind of convolution: input shape, hidden layers, and the
 # shapes of the layers' outputs per sample (the output layer's last).

@@ -244,6 +244,7 @@ def test_defaults_cover_every_mode_of_the_ring_with_mostly_high_quality_samples(
     assert good.mean() > 0.5
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_gan_training_display_draws_both_losses():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

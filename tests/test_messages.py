@@ -198,7 +198,7 @@ def test_lbfgs_divergence_says_what_to_do_without_a_learning_rate(iris):
     assert message.startswith("Solver produced non-finite parameter weights.")
     assert "iteration" in message and "(solver='lbfgs')" in message
     assert "learning_rate_init" not in message
-    assert message.endswith("scale X, e.g. with StandardScaler in a Pipeline.")
+    assert "scale X, e.g. with StandardScaler in a Pipeline." in message
     assert not hasattr(est, "network_")
 
 

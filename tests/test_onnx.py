@@ -9,6 +9,9 @@ networks) agree within 1e-5 relative; float64 graphs within 1e-10.
 import numpy as np
 import pytest
 
+# These tests train for a few epochs on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 pytest.importorskip("skl2onnx")
 ort = pytest.importorskip("onnxruntime")
 

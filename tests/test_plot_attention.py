@@ -10,6 +10,9 @@ from sk_ann import ANNClassifier
 from sk_ann.core.layers.attention import attention_weights
 from sk_ann.layers import ClsToken, Conv1D, FeatureTokenizer, GlobalAvgPool, TransformerEncoder
 
+# These tests train for a few epochs on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

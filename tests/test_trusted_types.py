@@ -19,6 +19,9 @@ from sk_ann.layers import (
     MaxPool2D,
 )
 
+# These tests train for a few epochs on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 sio = pytest.importorskip("skops.io")
 
 X = np.random.default_rng(0).normal(size=(30, 8))
