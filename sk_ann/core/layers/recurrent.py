@@ -60,7 +60,6 @@ training (Gers et al., 2000; Jozefowicz et al., 2015).
 """
 
 import numpy as np
-from scipy.special import expit
 
 from ..activations import ACTIVATIONS, get_activation
 from .base import Layer, NeuronList, Parameter
@@ -86,6 +85,21 @@ def orthogonal(size, rng, dtype=np.float64):
     q, r = np.linalg.qr(rng.normal(size=(size, size)))
     q *= np.sign(np.diag(r))
     return q.astype(dtype, copy=False)
+
+
+def _gate_constants(layer, halves):
+    """``(scale, shift)`` per column, to compute every block of a row with one tanh.
+
+    ``halves`` holds 0.5 for each block whose activation is the logistic
+    sigmoid and 1.0 for each tanh block. Since
+    :math:`\\sigma(z) = (1 + \\tanh(z / 2)) / 2`, scaling the pre-activations
+    by ``scale``, taking tanh, scaling by ``scale`` again and adding ``shift``
+    computes every gate at once; numpy's tanh is vectorised where scipy's
+    ``expit`` is not, which makes this several times faster.
+    """
+    u = layer.units
+    scale = np.repeat(np.asarray(halves, dtype=layer.dtype), u)
+    return scale, np.where(scale == 1, 0, scale).astype(layer.dtype)
 
 
 def _sigmoid_slope(S, out):
@@ -325,6 +339,8 @@ class _Recurrent(Layer):
             np.copyto(dh, dA)
         else:
             dh[...] = 0
+        # U^T, contiguous, for the product of every step.
+        np.copyto(work.get("U_T", self.U.shape[::-1]), self.U.T)
         dP, dQ = self._scan_backward(dH, dh, work)
         dP2 = dP.reshape(T * n, width)
         H = work["H"]
@@ -440,7 +456,7 @@ class SimpleRNN(_Recurrent):
                 dh += dH[t]                           # from above, at step t
             dz = slope[t]
             dz *= dh                                  # ∂L/∂z_t = f'(z_t) ∂L/∂h_t
-            np.matmul(dz, self.U.T, out=dh)           # ∂L/∂h_{t-1} through h_{t-1} U
+            np.matmul(dz, work["U_T"], out=dh)           # ∂L/∂h_{t-1} through h_{t-1} U
         return slope, slope
 
     def get_config(self):
@@ -525,14 +541,18 @@ class LSTM(_Recurrent):
         C = work.get("C", (T + 1, n, u))              # the cells, C[0] = 0
         C[0] = 0
         tanh_C = work.get("tanh_C", (T, n, u))
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
+        U = work.get("U_scaled", self.U.shape)
+        np.multiply(self.U, scale, out=U)
+        P *= scale
         hU = work.get("hU", (n, 4 * u))
         ig = work.get("ig", (n, u))
         for t in range(T):
             z = P[t]                                  # becomes [i, f, g, o] in place
-            z += np.matmul(H[t], self.U, out=hU)      # z_t = x_t W + b + h_{t-1} U
-            expit(z[:, :2 * u], out=z[:, :2 * u])     # i_t, f_t
-            np.tanh(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])  # g_t
-            expit(z[:, 3 * u:], out=z[:, 3 * u:])     # o_t
+            z += np.matmul(H[t], U, out=hU)           # z_t = x_t W + b + h_{t-1} U, halved
+            np.tanh(z, out=z)                         # for the gates' sigmoids, then
+            z *= scale                                # i_t, f_t, o_t = (1 + tanh(z / 2)) / 2
+            z += shift                                # and g_t = tanh(z^g)
             i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
             np.multiply(f, C[t], out=C[t + 1])        # c_t = f_t c_{t-1}
             C[t + 1] += np.multiply(i, g, out=ig)     #       + i_t g_t
@@ -570,7 +590,7 @@ class LSTM(_Recurrent):
             m[t, :, :3] *= dc[:, None, :]             # δz^i, δz^f, δz^g
             m[t, :, 3] *= dh                          # δz^o
             np.multiply(dc, f[t], out=dc_next)        # what c_{t-1} gets through c_t
-            np.matmul(dZ[t], self.U.T, out=dh)        # δh_{t-1} = δz_t U^T
+            np.matmul(dZ[t], work["U_T"], out=dh)        # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
 
@@ -633,15 +653,23 @@ class GRU(_Recurrent):
     def _scan(self, P, H, work):
         T, n, _ = P.shape
         u = self.units
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
+        scale, shift = scale[:2 * u], shift[:2 * u]  # the gates' blocks
+        U = work.get("U_scaled", self.U.shape)
+        np.copyto(U, self.U)
+        U[:, :2 * u] *= scale
+        P[..., :2 * u] *= scale
         # h_{t-1} U for every step: its candidate block is needed again backwards.
         Q = work.get("Q", P.shape)
         blend = work.get("blend", (n, u))
         for t in range(T):
             p, q = P[t], Q[t]                         # p becomes [u, r, n] in place
-            np.matmul(H[t], self.U, out=q)            # q_t = h_{t-1} U
+            np.matmul(H[t], U, out=q)                 # q_t = h_{t-1} U, gates' blocks halved
             gates = p[:, :2 * u]
             gates += q[:, :2 * u]
-            expit(gates, out=gates)                   # u_t, r_t
+            np.tanh(gates, out=gates)
+            gates *= scale                            # u_t, r_t = (1 + tanh(z / 2)) / 2
+            gates += shift
             update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
             cand += np.multiply(reset, q[:, 2 * u:], out=blend)
             np.tanh(cand, out=cand)                   # n_t = tanh(p^n + r q^n)
@@ -677,7 +705,7 @@ class GRU(_Recurrent):
             dq = Q[t]
             dq[:, :2 * u] = dP[t, :, :2 * u]
             np.multiply(dP[t, :, 2 * u:], reset[t], out=dq[:, 2 * u:])
-            np.matmul(dq, self.U.T, out=recurrent)
+            np.matmul(dq, work["U_T"], out=recurrent)
             dh *= update[t]                           # δh_{t-1} = δh_t u_t
             dh += recurrent                           #            + dQ_t U^T
         return dP, Q
