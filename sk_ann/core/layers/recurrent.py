@@ -59,14 +59,20 @@ except the LSTM's forget gate, whose bias of 1 keeps the memory open early in
 training (Gers et al., 2000; Jozefowicz et al., 2015).
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 
 from ..activations import ACTIVATIONS, get_activation
+from ..threads import one_blas_thread
 from .base import Layer, NeuronList, Parameter
 
 # Largest number of floats a layer keeps per chunk of samples when predicting;
 # bigger batches are cut into chunks of samples so that memory stays bounded.
 _MAX_NUMBERS = 1 << 24
+# Below this many FLOPs per step's product the steps run with BLAS on one
+# thread: threads would mostly wait for each other (see ``core.threads``).
+_THREADED_STEP_FLOPS = 1 << 26
 
 
 def orthogonal(size, rng, dtype=np.float64):
@@ -310,8 +316,16 @@ class _Recurrent(Layer):
         P += self.b
         H = work.get("H", (T + 1, n, self.units))
         H[0] = 0
-        self._scan(P, H, work)
+        with self._step_threads(n):
+            self._scan(P, H, work)
         return H
+
+    def _step_threads(self, n):
+        """One BLAS thread for the steps, unless each step's product is large."""
+        width = self.n_blocks * self.units
+        if 2 * n * self.units * width < _THREADED_STEP_FLOPS:
+            return one_blas_thread()
+        return nullcontext()
 
     def _scan(self, P, H, work):
         raise NotImplementedError
@@ -341,7 +355,8 @@ class _Recurrent(Layer):
             dh[...] = 0
         # U^T, contiguous, for the product of every step.
         np.copyto(work.get("U_T", self.U.shape[::-1]), self.U.T)
-        dP, dQ = self._scan_backward(dH, dh, work)
+        with self._step_threads(n):
+            dP, dQ = self._scan_backward(dH, dh, work)
         dP2 = dP.reshape(T * n, width)
         H = work["H"]
         np.matmul(H[:-1].reshape(T * n, self.units).T, dQ.reshape(T * n, width), out=self.dU)
