@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from sk_ann import ANNClassifier, ANNRegressor
 from sk_ann.layers import GRU, LSTM, Bidirectional, Conv1D, Dense, Flatten, SimpleRNN
@@ -69,6 +70,32 @@ def test_lstm_learns_an_easy_sequence_task(sequences):
     reg = ANNRegressor([LSTM(8)], input_shape=(T, F), solver="adam", learning_rate_init=0.02,
                        max_iter=60, random_state=0).fit(X, target)
     assert reg.score(X, target) > 0.9
+
+
+def _adding_problem(n_samples, length, rng):
+    """Hochreiter & Schmidhuber's adding problem, with a marked step in each half (Le et al.)."""
+    values = rng.uniform(size=(n_samples, length))
+    markers = np.zeros((n_samples, length))
+    rows, half = np.arange(n_samples), length // 2
+    markers[rows, rng.randint(0, half, n_samples)] = 1.0
+    markers[rows, rng.randint(half, length, n_samples)] = 1.0
+    return np.stack([values, markers], axis=-1), (values * markers).sum(axis=1)
+
+
+@pytest.mark.parametrize("cell, units, n_train", [(LSTM, 32, 3000), (GRU, 16, 2000)])
+def test_lstm_and_gru_solve_the_adding_problem(cell, units, n_train):
+    """Remember the first marked value for up to 50 steps (benchmarks/adding_problem.py)."""
+    rng = np.random.RandomState(0)
+    X, y = _adding_problem(n_train, 50, rng)
+    X_test, y_test = _adding_problem(1000, 50, rng)
+    assert np.mean((y_test - 1.0) ** 2) > 0.15  # what predicting the mean gives
+    model = ANNRegressor([cell(units)], input_shape=(50, 2), learning_rate_init=0.01,
+                         batch_size=32, max_iter=10, tol=0.0, n_iter_no_change=10,
+                         max_grad_norm=1.0, dtype="float32", random_state=0)
+    # One BLAS thread: the products are small, and on a shared machine threads wait.
+    with threadpool_limits(limits=1, user_api="blas"):
+        model.fit(X, y)
+    assert np.mean((model.predict(X_test) - y_test) ** 2) < 0.01
 
 
 def test_same_seed_same_model_bit_for_bit(sequences):
