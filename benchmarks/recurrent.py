@@ -1,4 +1,4 @@
-"""Benchmark row (h): an LSTM against scikit-learn's MLP of similar size on the flattened sequences.
+"""Benchmark row (h): an LSTM against scikit-learn's MLP of similar size on flat sequences.
 
 10,000 generated sequences of 100 steps with 8 features; the target is what a
 fixed random recurrent "teacher" network ends in after reading the sequence,

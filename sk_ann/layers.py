@@ -363,7 +363,7 @@ class LSTM(_RecurrentSpec):
 
 
 class GRU(_RecurrentSpec):
-    """Gated recurrent unit: ``units`` neurons whose update gate blends their last state with a new one.
+    """Gated recurrent unit: ``units`` neurons blending their last state with a new one.
 
     It reads sequences, ``(timesteps, features)`` per sample: give the
     estimator ``input_shape``. Like `LSTM`, with two gates and no separate cell.

@@ -513,8 +513,8 @@ class LSTM(_Recurrent):
         \\delta z^f_t = \\delta c_t \\odot c_{t-1} \\odot f_t (1 - f_t) \\\\
         \\delta z^g_t &= \\delta c_t \\odot i_t \\odot (1 - g_t^2), \\quad
         \\delta z^o_t = \\delta h_t \\odot \\tanh c_t \\odot o_t (1 - o_t) \\\\
-        \\delta h_{t-1} &= \\delta z_t U^\\top \\quad (\\text{plus } \\partial L / \\partial h_{t-1}
-                          \\text{ from above})
+        \\delta h_{t-1} &= \\delta z_t U^\\top
+                          \\quad (\\text{plus } \\partial L / \\partial h_{t-1} \\text{ from above})
 
     Every factor that multiplies :math:`\\delta c_t` or :math:`\\delta h_t`
     reads only the forward pass, so it is computed for all steps at once before
