@@ -560,3 +560,66 @@ def test_layer_outputs_give_each_state_sequence_or_last_state():
     outputs = net.layer_outputs(X)
     assert [A.shape for A in outputs] == [(3, 5, 6), (3, 5, 2), (3, 2), (3, 2)]
     np.testing.assert_allclose(outputs[2], net.layers[2].sequence(outputs[1])[:, -1])
+
+
+# --- BLAS threads for the steps ---------------------------------------------------------
+
+
+def _blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    return [info["num_threads"] for info in threadpoolctl.threadpool_info()
+            if info["user_api"] == "blas"]
+
+
+def test_one_blas_thread_nests_and_restores_the_setting():
+    from sk_ann.core.threads import one_blas_thread
+
+    before = _blas_threads()
+    with one_blas_thread():
+        assert set(_blas_threads()) == {1}
+        with one_blas_thread():
+            assert set(_blas_threads()) == {1}
+        assert set(_blas_threads()) == {1}
+    assert _blas_threads() == before
+
+
+def test_concurrent_blocks_restore_the_setting_the_first_one_found():
+    import threading
+
+    from sk_ann.core.threads import one_blas_thread
+
+    before = _blas_threads()
+    entered, leave = threading.Barrier(2), threading.Event()
+
+    def hold():
+        with one_blas_thread():
+            entered.wait()
+            leave.wait()
+
+    worker = threading.Thread(target=hold, daemon=True)
+    worker.start()
+    try:
+        with one_blas_thread():
+            entered.wait(timeout=10)
+        # The worker is still inside its block: one thread still.
+        assert set(_blas_threads()) == {1}
+    finally:
+        leave.set()
+        worker.join(timeout=10)
+    assert _blas_threads() == before
+
+
+def test_steps_run_on_one_blas_thread(monkeypatch):
+    seen = []
+    original = LSTM._scan
+
+    def spy(self, P, H, work):
+        seen.append(set(_blas_threads()))
+        return original(self, P, H, work)
+
+    monkeypatch.setattr(LSTM, "_scan", spy)
+    layer = LSTM(3)
+    _bound(layer, (4, 2))
+    before = _blas_threads()
+    layer.forward(np.zeros((2, 4, 2)))
+    assert seen == [{1}] and _blas_threads() == before

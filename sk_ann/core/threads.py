@@ -14,7 +14,10 @@ with BLAS on one thread and restores the previous setting afterwards.
 It uses threadpoolctl (a dependency of scikit-learn) when it is installed and
 does nothing otherwise. The setting is process-wide: nested and concurrent
 blocks (several models trained in threads) share one counter, so that the
-last block to leave restores the setting the first one found.
+last block to leave restores the setting the first one found. threadpoolctl
+lets one Python thread at a time set OpenBLAS's threads, the first to try; a
+thread leaving a block gives that control back, so that whichever thread
+leaves last can restore the setting.
 """
 
 import threading
@@ -26,7 +29,27 @@ except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
     ThreadpoolController = None
 
 _lock = threading.Lock()
-_state = {"depth": 0, "limiter": None, "controller": None}
+_state = {"depth": 0, "libraries": None, "saved": []}
+
+
+def _blas_libraries():
+    """threadpoolctl's handles on the BLAS libraries loaded in the process (found once)."""
+    if _state["libraries"] is None:
+        _state["libraries"] = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _state["libraries"]
+
+
+def _set_threads(settings):
+    for library, n_threads in settings:
+        library.set_num_threads(n_threads)
+
+
+def _give_back_control():
+    """Let another Python thread set the libraries' threads (threadpoolctl >= 3.8)."""
+    for library in _blas_libraries():
+        clear = getattr(type(library), "clear_controlling_thread", None)
+        if clear is not None:
+            clear()  # only clears if this thread holds the control
 
 
 @contextmanager
@@ -37,10 +60,10 @@ def one_blas_thread():
         return
     with _lock:
         if _state["depth"] == 0:
-            if _state["controller"] is None:
-                # Built once: it looks up the BLAS libraries loaded in the process.
-                _state["controller"] = ThreadpoolController()
-            _state["limiter"] = _state["controller"].limit(limits=1, user_api="blas")
+            # Direct calls into each library: a few microseconds, where building
+            # threadpoolctl's limiter each time would look the libraries up again.
+            _state["saved"] = [(library, library.num_threads) for library in _blas_libraries()]
+            _set_threads([(library, 1) for library, _ in _state["saved"]])
         _state["depth"] += 1
     try:
         yield
@@ -48,5 +71,6 @@ def one_blas_thread():
         with _lock:
             _state["depth"] -= 1
             if _state["depth"] == 0:
-                _state["limiter"].restore_original_limits()
-                _state["limiter"] = None
+                _set_threads(_state["saved"])
+                _state["saved"] = []
+            _give_back_control()
