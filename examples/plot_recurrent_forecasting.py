@@ -83,15 +83,17 @@ for (name, forecast), style in zip(forecasts.items(), ["-", "--", ":"]):
     ax.plot(target_years[test], forecast, linestyle=style, label=name)
 ax.set_xlabel("year")
 ax.set_ylabel("sunspot number")
-ax.legend()
+ax.set_ylim(0, 1.45 * y_test.max())  # room for the legend above the peaks
+ax.legend(loc="upper center", ncol=2)
 ax.set_title("One-year-ahead forecasts of the test years")
 plt.show()
 
 # %%
 # What the LSTM's units do while they read one window, the one ending in
 # 1989, two years before the peak of 1991: the four units whose state
-# varies most over these 22 years. Some follow the cycle, rising and falling
-# with the counts; others move slowly and hold a longer summary.
+# varies most over these 22 years. Each follows the cycle in a phase of its
+# own: together they tell the output neuron where in the cycle the window
+# ends, which is what the next year's number depends on most.
 last_year = 1989
 row = np.flatnonzero(target_years[test] == last_year + 1)[0]
 display = RecurrentStatesDisplay.from_estimator(lstm, X_test[row], n_units=4)
