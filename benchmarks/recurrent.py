@@ -22,6 +22,7 @@ over the rate of a 1024³ matrix product measured in the same run.
     python benchmarks/recurrent.py              # full: 3 epochs, 5 repeats
     python benchmarks/recurrent.py --quick      # 2,000 sequences, 1 epoch, 3 repeats
     python benchmarks/recurrent.py --profile    # where one epoch's time goes, float32
+    python benchmarks/recurrent.py --blas-threads 1   # everything, rate included, on one thread
 
 Writes ``results/recurrent.json`` (``recurrent-quick.json``) and prints the rows
 in the table format of benchmarks/README.md.
@@ -42,6 +43,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
+from threadpoolctl import threadpool_limits
 
 from run import _timed, machine, matmul_rate, training_flops
 from sk_ann import ANNRegressor
@@ -75,7 +77,7 @@ def estimators(epochs):
     common = dict(solver="adam", learning_rate_init=1e-3, batch_size=BATCH, max_iter=epochs,
                   tol=0.0, n_iter_no_change=epochs + 1, shuffle=True, random_state=0)
     return (ANNRegressor([LSTM(UNITS), HEAD], input_shape=(T, F), **common),
-            MLPRegressor(MLP_HIDDEN, **common))
+            MLPRegressor(hidden_layer_sizes=MLP_HIDDEN, **common))
 
 
 def lstm_flops(n_samples):
@@ -204,7 +206,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="2,000 sequences, one epoch")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--profile", action="store_true", help="where one epoch's time goes")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="BLAS threads for everything, the FLOP rate included (default: "
+                             "the library's own); 1 is steadier on a machine shared with other "
+                             "jobs")
     args = parser.parse_args(argv)
+    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+        return _main(args)
+
+
+def _main(args):
     warnings.simplefilter("ignore", ConvergenceWarning)
     rates = {np.dtype(d).name: matmul_rate(d) for d in (np.float64, np.float32)}
     print("matrix-multiply rate: "
@@ -215,7 +226,8 @@ def main(argv=None):
     repeats = args.repeats or (3 if args.quick else 5)
     rows = run(args.quick, repeats, rates)
     result = {"date": time.strftime("%Y-%m-%d"), "mode": "quick" if args.quick else "full",
-              "machine": machine(), "matmul_flops": rates, "rows": rows}
+              "blas_threads": args.blas_threads, "machine": machine(), "matmul_flops": rates,
+              "rows": rows}
     out = HERE / "results" / ("recurrent-quick.json" if args.quick else "recurrent.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
