@@ -31,17 +31,19 @@ How the work is laid out:
   :math:`h_t U`, turns it into the gradient of its pre-activations ``dP[t]``
   and sends :math:`dQ_t U^\\top` on to step ``t - 1``. Everything that reads
   only the forward pass (the gates' slopes) is computed for all steps at once
-  before the loop. After the loop, the parameter gradients are again one
-  product over the whole sequence each:
+  before the loop.
+
+After the loop, the parameter gradients are again one product over the whole
+sequence each,
 
 .. math:: \\frac{\\partial L}{\\partial W} = \\sum_t x_t^\\top dP_t, \\quad
           \\frac{\\partial L}{\\partial U} = \\sum_t h_{t-1}^\\top dQ_t, \\quad
           \\frac{\\partial L}{\\partial b} = \\sum_t \\mathbf{1}^\\top dP_t, \\quad
           \\frac{\\partial L}{\\partial x_t} = dP_t W^\\top
 
-  where ``dP`` is the gradient of each step's pre-activations on the input side
-  and ``dQ`` on the recurrent side (the same array, except for the GRU's
-  candidate, whose recurrent part passes through its reset gate).
+where ``dP`` is the gradient of each step's pre-activations on the input side
+and ``dQ`` on the recurrent side (the same array, except for the GRU's
+candidate, whose recurrent part passes through its reset gate).
 
 With ``return_sequences=True`` a layer outputs every step's state, shape
 ``(timesteps, units)``, so that another recurrent layer (or a ``Conv1D``) can
