@@ -29,9 +29,9 @@ How the work is laid out:
   gets ∂L/∂h_t from above (each step's output with ``return_sequences=True``,
   the last step's otherwise) *plus* what step ``t + 1`` sends back through
   :math:`h_t U`, turns it into the gradient of its pre-activations ``dP[t]``
-  and sends :math:`dQ_t U^\\top` on to step ``t - 1``. Everything that reads
-  only the forward pass (the gates' slopes) is computed for all steps at once
-  before the loop.
+  and sends :math:`dQ_t U^\\top` on to step ``t - 1``: each step's way back
+  sits in the code next to its way forward, reading what the forward step
+  stored (the gates' outputs, the cells).
 
 After the loop, the parameter gradients are again one product over the whole
 sequence each,
@@ -103,18 +103,14 @@ def _gate_constants(layer, halves):
     :math:`\\sigma(z) = (1 + \\tanh(z / 2)) / 2`, scaling the pre-activations
     by ``scale``, taking tanh, scaling by ``scale`` again and adding ``shift``
     computes every gate at once; numpy's tanh is vectorised where scipy's
-    ``expit`` is not, which makes this several times faster.
+    ``expit`` is not, which makes this several times faster. Backwards,
+    ``scale² - (a - shift)²`` is every block's slope from its output ``a``:
+    :math:`\\sigma(1 - \\sigma) = \\tfrac14 - (\\sigma - \\tfrac12)^2` and
+    :math:`1 - \\tanh^2`.
     """
     u = layer.units
     scale = np.repeat(np.asarray(halves, dtype=layer.dtype), u)
     return scale, np.where(scale == 1, 0, scale).astype(layer.dtype)
-
-
-def _sigmoid_slope(S, out):
-    """``S * (1 - S)``: the logistic's derivative, read from its output ``S``."""
-    np.subtract(1, S, out=out)
-    out *= S
-    return out
 
 
 def _tanh_slope(A, out):
@@ -466,15 +462,14 @@ class SimpleRNN(_Recurrent):
 
     def _scan_backward(self, dH, dh, work):
         P, H = work["P"], work["H"]
-        # f'(z_t) for every step at once: the activation's backward pass with ∂L/∂h = 1.
-        slope = self._f.backward(P, H[1:], np.ones_like(P), out=work.get("dZ", P.shape))
+        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
         for t in range(P.shape[0] - 1, -1, -1):
             if dH is not None:
-                dh += dH[t]                           # from above, at step t
-            dz = slope[t]
-            dz *= dh                                  # ∂L/∂z_t = f'(z_t) ∂L/∂h_t
-            np.matmul(dz, work["U_T"], out=dh)           # ∂L/∂h_{t-1} through h_{t-1} U
-        return slope, slope
+                dh += dH[t]                           # δh_t: from above, at step t
+            # ∂L/∂z_t = f'(z_t) δh_t: the activation's own backward pass.
+            self._f.backward(P[t], H[t + 1], dh, out=dZ[t])
+            np.matmul(dZ[t], U_T, out=dh)             # δh_{t-1} = δz_t U^T
+        return dZ, dZ
 
     def get_config(self):
         return {"units": self.units, "activation": self._activation_arg,
@@ -518,10 +513,9 @@ class LSTM(_Recurrent):
         \\delta h_{t-1} &= \\delta z_t U^\\top
                           \\quad (\\text{plus } \\partial L / \\partial h_{t-1} \\text{ from above})
 
-    Every factor that multiplies :math:`\\delta c_t` or :math:`\\delta h_t`
-    reads only the forward pass, so it is computed for all steps at once before
-    the loop, which is then a handful of operations and one matrix product per
-    step.
+    Each factor is read from what the forward step stored: the gates'
+    outputs (their slopes, :math:`\\sigma(1 - \\sigma)` and :math:`1 - g^2`,
+    follow from them), the cells and their tanh.
 
     The forget gate's biases start at 1 (Gers et al., 2000; Jozefowicz et al.,
     2015), so that the cells remember by default at the start of training.
@@ -577,37 +571,41 @@ class LSTM(_Recurrent):
             np.multiply(o, tanh_C[t], out=H[t + 1])   # h_t = o_t tanh(c_t)
 
     def _scan_backward(self, dH, dh, work):
-        P, C, H, tanh_C = work["P"], work["C"], work["H"], work["tanh_C"]
+        P, C, tanh_C = work["P"], work["C"], work["tanh_C"]
         T, n, _ = P.shape
         u = self.units
-        i, f, g, o = (P[..., k * u:(k + 1) * u] for k in range(4))
-        # What δc_t and δh_t are multiplied by to give δz_t, for all steps at
-        # once; the loop then turns these multipliers into δz in place.
-        dZ = work.get("dZ", P.shape)
-        m = dZ.reshape(T, n, 4, u)
-        _sigmoid_slope(i, out=m[:, :, 0])
-        m[:, :, 0] *= g                               # δz^i = δc g i(1 - i)
-        _sigmoid_slope(f, out=m[:, :, 1])
-        m[:, :, 1] *= C[:-1]                          # δz^f = δc c_{t-1} f(1 - f)
-        _tanh_slope(g, out=m[:, :, 2])
-        m[:, :, 2] *= i                               # δz^g = δc i (1 - g²)
-        _sigmoid_slope(o, out=m[:, :, 3])
-        m[:, :, 3] *= tanh_C                          # δz^o = δh tanh(c) o(1 - o)
-        # ∂h_t/∂c_t = o_t (1 - tanh² c_t), in place of tanh(c_t), no longer needed.
-        dh_dc = _tanh_slope(tanh_C, out=tanh_C)
-        dh_dc *= o
+        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
+        # Each gate's slope from its output, all four blocks at once: with the
+        # constants of the forward pass, s² - (a - shift)² is σ(1 - σ) for the
+        # sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
+        slope_top = scale * scale
         dc = work.get("dc", (n, u))
         dc_next = work.get("dc_next", (n, u))         # δc_{t+1} f_{t+1}
         dc_next[...] = 0
         for t in range(T - 1, -1, -1):
             if dH is not None:
                 dh += dH[t]                           # δh_t: from above, at step t
-            np.multiply(dh, dh_dc[t], out=dc)
-            dc += dc_next                             # δc_t
-            m[t, :, :3] *= dc[:, None, :]             # δz^i, δz^f, δz^g
-            m[t, :, 3] *= dh                          # δz^o
-            np.multiply(dc, f[t], out=dc_next)        # what c_{t-1} gets through c_t
-            np.matmul(dZ[t], work["U_T"], out=dh)        # δh_{t-1} = δz_t U^T
+            z, dz = P[t], dZ[t]                       # z holds [i, f, g, o]; dz becomes δz_t
+            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
+            _tanh_slope(tanh_C[t], out=dc)
+            dc *= o
+            dc *= dh
+            dc += dc_next
+            # δz_t = the gates' slopes times what each gate multiplies ...
+            np.subtract(z, shift, out=dz)
+            dz *= dz
+            np.subtract(slope_top, dz, out=dz)
+            dz[:, :u] *= g                            # i_t multiplies g_t
+            dz[:, u:2 * u] *= C[t]                    # f_t multiplies c_{t-1}
+            dz[:, 2 * u:3 * u] *= i                   # g_t is multiplied by i_t
+            dz[:, 3 * u:] *= tanh_C[t]                # o_t multiplies tanh(c_t)
+            # ... times δc_t for the three that write the cell, δh_t for the output gate.
+            dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
+            dz[:, 3 * u:] *= dh
+            np.multiply(dc, f, out=dc_next)           # what c_{t-1} gets through c_t
+            np.matmul(dz, U_T, out=dh)                # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
 
@@ -699,31 +697,36 @@ class GRU(_Recurrent):
         P, Q, H = work["P"], work["Q"], work["H"]
         T, n, _ = P.shape
         u = self.units
-        update, reset, cand = P[..., :u], P[..., u:2 * u], P[..., 2 * u:]
-        # Multipliers for all steps at once, turned into dP in place by the loop.
-        dP = work.get("dZ", P.shape)
-        m = dP.reshape(T, n, 3, u)
-        np.subtract(H[:-1], cand, out=m[:, :, 2])
-        _sigmoid_slope(update, out=m[:, :, 0])
-        m[:, :, 0] *= m[:, :, 2]                      # δz^u = δh (h_{t-1} - n) u(1 - u)
-        np.subtract(1, update, out=m[:, :, 1])
-        _tanh_slope(cand, out=m[:, :, 2])
-        m[:, :, 2] *= m[:, :, 1]                      # δp^n = δh (1 - u)(1 - n²)
-        _sigmoid_slope(reset, out=m[:, :, 1])
-        m[:, :, 1] *= Q[..., 2 * u:]                  # δz^r = δp^n q^n r(1 - r)
+        dP, U_T = work.get("dZ", P.shape), work["U_T"]
+        # The gates' slopes from their outputs, as in LSTM: s² - (a - shift)².
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
+        slope_top = scale * scale
+        blend = work.get("blend", (n, u))
         recurrent = work.get("dh_U", (n, u))
         for t in range(T - 1, -1, -1):
             if dH is not None:
                 dh += dH[t]                           # δh_t: from above, at step t
-            m[t, :, 0] *= dh                          # δz^u
-            m[t, :, 2] *= dh                          # δp^n
-            m[t, :, 1] *= m[t, :, 2]                  # δz^r
-            # dQ_t, in place of q_t: the gates' blocks as in dP, then δq^n = δp^n r.
-            dq = Q[t]
-            dq[:, :2 * u] = dP[t, :, :2 * u]
-            np.multiply(dP[t, :, 2 * u:], reset[t], out=dq[:, 2 * u:])
-            np.matmul(dq, work["U_T"], out=recurrent)
-            dh *= update[t]                           # δh_{t-1} = δh_t u_t
+            p, q, dp = P[t], Q[t], dP[t]              # p holds [u, r, n]; dp becomes dP_t
+            update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
+            np.subtract(p, shift, out=dp)
+            dp *= dp
+            np.subtract(slope_top, dp, out=dp)        # u(1 - u), r(1 - r), 1 - n²
+            # δp^n = δh (1 - u)(1 - n²)
+            np.subtract(1, update, out=blend)
+            blend *= dh
+            dp[:, 2 * u:] *= blend
+            # δz^u = δh (h_{t-1} - n) u(1 - u)
+            np.subtract(H[t], cand, out=blend)
+            blend *= dh
+            dp[:, :u] *= blend
+            # δz^r = δp^n q^n r(1 - r), reading q^n before it is overwritten
+            np.multiply(dp[:, 2 * u:], q[:, 2 * u:], out=blend)
+            dp[:, u:2 * u] *= blend
+            # dQ_t in place of q_t: the gates' blocks as in dP_t, then δq^n = δp^n r.
+            np.multiply(dp[:, 2 * u:], reset, out=q[:, 2 * u:])
+            q[:, :2 * u] = dp[:, :2 * u]
+            np.matmul(q, U_T, out=recurrent)
+            dh *= update                              # δh_{t-1} = δh_t u_t
             dh += recurrent                           #            + dQ_t U^T
         return dP, Q
 
