@@ -188,9 +188,8 @@ def profile(rates):
         ("forward: input projection, every step's x_t W + b in one product",
          cum["forward"] - cum["_scan"]),
         ("forward: the steps, h_{t-1} U and the gates", cum["_scan"]),
-        ("backward: the steps, after the gates' slopes for all steps at once",
-         cum["_scan_backward"]),
-        ("backward: dW, dU, db and dX, one product each over the sequence",
+        ("backward: the steps, each beside its forward step", cum["_scan_backward"]),
+        ("backward: dW, dU and db (and dX, but for the first layer), one product each",
          cum["backward"] - cum["_scan_backward"]),
     ]
     parts.append(("the rest: dense head, loss, optimizer, batches",
