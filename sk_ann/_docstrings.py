@@ -8,7 +8,9 @@ SHARED_PARAMETERS = """
         (``Conv1D``, ``Conv2D``, ``MaxPool2D``, ``GlobalAvgPool``, ``Flatten``,
         ``Dense``...), for samples of ``input_shape``:
         ``[Conv2D(16, 3, padding="same"), MaxPool2D(2), 64]``. A dense layer
-        after a convolution reads its output flattened.
+        after a convolution reads its output flattened. Recurrent layers
+        (``SimpleRNN``, ``LSTM``, ``GRU``, ``Bidirectional``) read sequences:
+        ``[LSTM(32), 16]`` with ``input_shape=(timesteps, features)``.
 
     activation : str or list of str, default='relu'
         Activation function of the hidden neurons, one name for every hidden
@@ -171,7 +173,8 @@ EXTRA_PARAMETERS = """
         channel) or ``(height, width, channels)`` 2-D layers. ``X`` may then be
         2-D, ``(n_samples, prod(input_shape))``, each row the sample laid out
         row-major (so ``StandardScaler`` and pipelines work unchanged), or
-        ``(n_samples, *input_shape)``."""
+        ``(n_samples, *input_shape)``. Recurrent layers read
+        ``(timesteps, features)``; ``timesteps`` alone means one feature."""
 
 SHARED_ATTRIBUTES = """
     network_ : sk_ann.core.Network

@@ -9,11 +9,17 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import (
-    Interval, OneOf, any_of, is_bool, is_float_dtype_or_none, is_none, is_random_state,
-    is_verbose, validate_params,
-)
 from ._tabular import TableEncoder
+from ._validation import (
+    Interval,
+    OneOf,
+    any_of,
+    is_bool,
+    is_float_dtype_or_none,
+    is_random_state,
+    is_verbose,
+    validate_params,
+)
 from .core import Network
 from .core.activations import ACTIVATIONS
 from .core.adversarial import GENERATOR_LOSSES, AdversarialGame, TabularLink

@@ -19,7 +19,7 @@ from numbers import Integral
 from .core import layers as core
 
 __all__ = ["Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
-           "GlobalAvgPool", "Flatten", "LayerSpec"]
+           "GlobalAvgPool", "Flatten", "LayerSpec", "SimpleRNN", "LSTM", "GRU", "Bidirectional"]
 
 
 class LayerSpec:
@@ -418,3 +418,141 @@ class ClsToken(LayerSpec):
 
     def __init__(self):
         super().__init__()
+
+
+class _RecurrentSpec(LayerSpec):
+    """A recurrent layer: it takes dropout on its outputs, and refuses batch normalisation."""
+
+    has_neurons = True
+
+    def to_core(self, activation, dropout=0.0, batch_norm=False):
+        name = type(self).__name__
+        units = self.units
+        if not isinstance(units, Integral) or isinstance(units, bool) or units < 1:
+            raise ValueError(f"{name} units must be a positive int, got {units!r}.")
+        if batch_norm:
+            raise ValueError(
+                f"batch_norm normalises a layer's pre-activations with statistics of the "
+                f"batch, which recurrent layers do not support ({self!r}): the statistics "
+                "would change from step to step. Give batch_norm one entry per hidden layer, "
+                "False at the recurrent layers' positions, e.g. batch_norm=[False, True]."
+            )
+        params = self.get_params()
+        if "activation" in params and params["activation"] is None:
+            params["activation"] = activation
+        return self._core(**params, dropout=dropout)
+
+
+class SimpleRNN(_RecurrentSpec):
+    """A recurrent layer of ``units`` neurons, each reading the step and every unit's last output.
+
+    It reads sequences, ``(timesteps, features)`` per sample: give the
+    estimator ``input_shape``. At each step ``t`` it computes
+    ``h_t = activation(x_t W + h_{t-1} U + b)``. Its memory fades quickly
+    (gradients vanish over long spans): `LSTM` and `GRU` remember longer.
+
+    Parameters
+    ----------
+    units : int
+        Number of units, the size of the state.
+    activation : str, default="tanh"
+        Their activation; None means the estimator's ``activation``.
+    return_sequences : bool, default=False
+        Pass on every step's state, ``(timesteps, units)``, for another
+        recurrent or convolutional layer; otherwise the last state, ``(units,)``.
+
+    Examples
+    --------
+    >>> SimpleRNN(16, return_sequences=True)
+    SimpleRNN(16, return_sequences=True)
+    """
+
+    _core = core.SimpleRNN
+
+    def __init__(self, units, activation="tanh", return_sequences=False):
+        super().__init__(units=units, activation=activation, return_sequences=return_sequences)
+
+
+class LSTM(_RecurrentSpec):
+    """Long short-term memory: ``units`` cells whose gates decide what to keep, write and show.
+
+    It reads sequences, ``(timesteps, features)`` per sample: give the
+    estimator ``input_shape``. The gates use the logistic sigmoid, the cell
+    and the output tanh, whatever the estimator's ``activation``.
+
+    Parameters
+    ----------
+    units : int
+        Number of units (cells), the size of the output.
+    return_sequences : bool, default=False
+        Pass on every step's output, ``(timesteps, units)``, for another
+        recurrent or convolutional layer; otherwise the last one, ``(units,)``.
+
+    Examples
+    --------
+    >>> from sk_ann import ANNRegressor
+    >>> ANNRegressor(hidden_layer_sizes=[LSTM(32), 16], input_shape=(50, 2)).hidden_layer_sizes
+    [LSTM(32), 16]
+    """
+
+    _core = core.LSTM
+
+    def __init__(self, units, return_sequences=False):
+        super().__init__(units=units, return_sequences=return_sequences)
+
+
+class GRU(_RecurrentSpec):
+    """Gated recurrent unit: ``units`` neurons blending their last state with a new one.
+
+    It reads sequences, ``(timesteps, features)`` per sample: give the
+    estimator ``input_shape``. Like `LSTM`, with two gates and no separate cell.
+
+    Parameters
+    ----------
+    units : int
+        Number of units, the size of the state.
+    return_sequences : bool, default=False
+        Pass on every step's state, ``(timesteps, units)``; otherwise the last.
+
+    Examples
+    --------
+    >>> GRU(8)
+    GRU(8)
+    """
+
+    _core = core.GRU
+
+    def __init__(self, units, return_sequences=False):
+        super().__init__(units=units, return_sequences=return_sequences)
+
+
+class Bidirectional(LayerSpec):
+    """A recurrent layer read from the first step to the last, and a twin read backwards.
+
+    The two outputs stand side by side on the last axis: ``2 * units`` numbers
+    per step with ``return_sequences=True``, or the two last states.
+
+    Parameters
+    ----------
+    layer : SimpleRNN, LSTM or GRU
+        The recurrent layer; the backward one is a copy with its own weights.
+
+    Examples
+    --------
+    >>> Bidirectional(GRU(8, return_sequences=True))
+    Bidirectional(GRU(8, return_sequences=True))
+    """
+
+    _core = core.Bidirectional
+    has_neurons = True
+
+    def __init__(self, layer):
+        super().__init__(layer=layer)
+
+    def to_core(self, activation, dropout=0.0, batch_norm=False):
+        if not isinstance(self.layer, _RecurrentSpec):
+            raise ValueError(
+                f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM or GRU from "
+                f"sk_ann.layers), got {self.layer!r}."
+            )
+        return core.Bidirectional(self.layer.to_core(activation, dropout, batch_norm))

@@ -1573,7 +1573,11 @@ class AttentionDisplay:
         -------
         display : AttentionDisplay
         """
-        from .core.layers import FeatureTokenizer, MultiHeadSelfAttention, TransformerEncoder
+        from .core.layers import (
+            FeatureTokenizer,
+            MultiHeadSelfAttention,
+            TransformerEncoder,
+        )
         from .core.layers.attention import attention_weights
 
         caller = f"{cls.__name__}.from_estimator"
@@ -1644,3 +1648,203 @@ class AttentionDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+
+class RecurrentStatesDisplay:
+    """The states of a recurrent layer's units over the steps of one sequence.
+
+    A recurrent layer (``SimpleRNN``, ``LSTM``, ``GRU``, ``Bidirectional``)
+    keeps a state per unit that it updates at every step; this display draws,
+    for one input sequence, a line per unit: its state after each step. Where
+    a state jumps, the unit reacted to that step's input; where it stays
+    level, the unit holds what it saw earlier.
+
+    Parameters
+    ----------
+    states : array-like of shape (timesteps, n_units)
+        The state of each drawn unit after each step.
+    units : sequence of int
+        The units' indices in the layer (the columns of its output).
+    unit_names : sequence of str, default=None
+        The lines' labels; ``"unit j"`` when None.
+    layer_name : str, default=None
+        The plot's title, e.g. the layer's repr.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        The axes drawn on.
+    figure_ : matplotlib Figure
+        The figure holding ``ax_``.
+    lines_ : list of matplotlib Line2D
+        One line per drawn unit, in the order of ``units``.
+
+    See Also
+    --------
+    sk_ann.core.layers.RecurrentUnit : One unit's weights, per gate.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sk_ann import ANNRegressor
+    >>> from sk_ann.layers import GRU
+    >>> from sk_ann.plot import RecurrentStatesDisplay
+    >>> X = np.random.RandomState(0).normal(size=(100, 12, 2))
+    >>> model = ANNRegressor([GRU(8)], input_shape=(12, 2), max_iter=5,
+    ...                      random_state=0).fit(X, X[:, :, 0].sum(axis=1))
+    >>> display = RecurrentStatesDisplay.from_estimator(model, X[0], units=[0, 3])
+    >>> display.states.shape, len(display.lines_)
+    ((12, 2), 2)
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(self, states, units, *, unit_names=None, layer_name=None):
+        self.states = states
+        self.units = units
+        self.unit_names = unit_names
+        self.layer_name = layer_name
+
+    @classmethod
+    def from_estimator(cls, estimator, x_sample, *, units=None, layer=None, n_units=5,
+                       ax=None, **kwargs):
+        """Run one sequence through a fitted estimator and draw a recurrent layer's states.
+
+        The layer's states after *every* step are computed whether or not it
+        has ``return_sequences=True`` (``layer.sequence``); the layers before
+        it run as when predicting.
+
+        Parameters
+        ----------
+        estimator : fitted ANNClassifier, ANNRegressor or Pipeline
+            The estimator, or a pipeline ending in one (``x_sample`` then goes
+            through the pipeline's other steps first, as a flat row).
+        x_sample : array-like of shape (timesteps, features) or (timesteps * features,)
+            One sample, as one row of ``X`` or in the estimator's ``input_shape``.
+        units : sequence of int, default=None
+            The units to draw (columns of the layer's output; for a
+            ``Bidirectional`` layer the forward units come first). None draws
+            the ``n_units`` units whose state varies most over this sequence.
+        layer : int, default=None
+            Index of the layer in ``network_.layers``; None means the first
+            recurrent layer.
+        n_units : int, default=5
+            How many units to draw when ``units`` is None.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : RecurrentStatesDisplay
+            The display, with the artists it drew.
+        """
+        caller = f"{cls.__name__}.from_estimator"
+        model = _fitted_network_estimator(estimator, caller)
+        network = model.network_
+        index, core_layer = _recurrent_layer(network, layer)
+        x = np.asarray(x_sample, dtype=float)
+        if isinstance(estimator, Pipeline) and len(estimator) > 1:
+            x = estimator[:-1].transform(x.reshape(1, -1))
+        x = np.asarray(x, dtype=network.dtype)
+        if x.size != network.n_features:
+            raise ValueError(
+                f"x_sample must be one sample of shape {network.input_shape} (or "
+                f"{network.n_features} numbers), got an array of shape {np.shape(x_sample)}."
+            )
+        A = x.reshape(1, *network.input_shape)
+        for before in network.layers[:index]:
+            A = before.forward(A)
+        states = core_layer.sequence(A)[0]
+        width = states.shape[1]
+        if units is None:
+            if not isinstance(n_units, Integral) or n_units < 1:
+                raise ValueError(f"n_units must be a positive int, got {n_units!r}.")
+            spread = states.max(axis=0) - states.min(axis=0)
+            units = np.sort(np.argsort(-spread, kind="stable")[:n_units])
+        units = [int(j) for j in np.atleast_1d(units)]
+        bad = [j for j in units if not -width <= j < width]
+        if bad or not units:
+            raise ValueError(
+                f"units must be indices of the layer's {width} units, got {bad or units}.")
+        units = [j % width for j in units]
+        names = _unit_names(core_layer, units)
+        display = cls(states[:, units], units, unit_names=names,
+                      layer_name=f"layer {index}: {core_layer!r}")
+        return display.plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw each unit's state against the step.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        **kwargs : dict
+            Properties of every line (matplotlib ``Line2D``), e.g. ``linewidth=1``.
+
+        Returns
+        -------
+        display : RecurrentStatesDisplay
+            This display, with ``ax_``, ``figure_`` and ``lines_`` set.
+        """
+        ax = _axes(ax, f"{type(self).__name__}.plot")
+        states = np.asarray(self.states, dtype=float)
+        if states.ndim != 2 or states.shape[1] != len(self.units):
+            raise ValueError(
+                f"states must have shape (timesteps, {len(self.units)}), one column per "
+                f"unit, got {states.shape}."
+            )
+        names = self.unit_names or [f"unit {j}" for j in self.units]
+        steps = np.arange(states.shape[0])
+        self.lines_ = [ax.plot(steps, states[:, k], label=name, **{"marker": ".", **kwargs})[0]
+                       for k, name in enumerate(names)]
+        ax.axhline(0, color="0.75", linewidth=0.8, zorder=0)
+        ax.set_xlabel("step $t$")
+        ax.set_ylabel("state $h_t$")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best", fontsize="small")
+        if self.layer_name is not None:
+            ax.set_title(self.layer_name)
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+
+def _recurrent_layer(network, layer):
+    """``(index, layer)`` of the network's recurrent layer to look at."""
+    recurrent = [k for k, core in enumerate(network.layers) if hasattr(core, "sequence")]
+    if layer is None:
+        if not recurrent:
+            raise ValueError(
+                "the network has no recurrent layer (SimpleRNN, LSTM, GRU or Bidirectional "
+                "from sk_ann.layers); its layers are "
+                f"{[type(core).__name__ for core in network.layers]}."
+            )
+        return recurrent[0], network.layers[recurrent[0]]
+    n = len(network.layers)
+    if not isinstance(layer, Integral) or not -n <= layer < n:
+        raise ValueError(
+            f"layer must be an index of network_.layers (0 to {n - 1}), got {layer!r}.")
+    index = layer % n
+    if index not in recurrent:
+        raise ValueError(
+            f"network_.layers[{index}] is {network.layers[index]!r}, not a recurrent layer; "
+            f"the recurrent layers are at {recurrent}."
+        )
+    return index, network.layers[index]
+
+
+def _unit_names(layer, units):
+    """Line labels: "unit j", with the direction for a bidirectional layer's units."""
+    directions = getattr(layer, "directions", None)
+    if directions is None:
+        return [f"unit {j}" for j in units]
+    half = directions[0].units
+    return [f"unit {j % half} ({'forward' if j < half else 'backward'})" for j in units]
+
+
+__all__ += ["RecurrentStatesDisplay"]

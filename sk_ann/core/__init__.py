@@ -11,8 +11,18 @@ penalties, stopping rules).
 from .activations import ACTIVATIONS, OUTPUT_LINKS, Activation
 from .initializers import INITIALIZERS
 from .layers import (
-    LAYERS, AvgPool1D, AvgPool2D, Conv1D, Conv2D, Dense, Flatten, GlobalAvgPool, Layer,
-    MaxPool1D, MaxPool2D, Neuron,
+    LAYERS,
+    AvgPool1D,
+    AvgPool2D,
+    Conv1D,
+    Conv2D,
+    Dense,
+    Flatten,
+    GlobalAvgPool,
+    Layer,
+    MaxPool1D,
+    MaxPool2D,
+    Neuron,
 )
 from .losses import LOSSES, Loss
 from .network import Network

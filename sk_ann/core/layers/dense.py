@@ -17,6 +17,7 @@ the network's flat parameter and gradient vectors (see ``base``).
 """
 
 import math
+
 import numpy as np
 
 from .base import NeuronLayer, NeuronList
