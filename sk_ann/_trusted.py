@@ -36,17 +36,21 @@ def trusted_types():
     """
     from . import layers
     from ._targets import ClassTarget, ContinuousTarget, MultiOutputClassTarget
+    from ._tabular import TableEncoder
     from .autoencoder import ANNAutoencoder
     from .classifier import ANNClassifier
     from .core.activations import OUTPUT_LINKS
+    from .core.adversarial import AdversarialGame, TabularLink
     from .core.network import Network
     from .core.optimizers import OPTIMIZERS
     from .core.schedules import LearningRateSchedule
     from .core.training import TrainingState
+    from .gan import ANNGAN
     from .regressor import ANNRegressor
 
     specs = [getattr(layers, name) for name in layers.__all__]
-    types = {ANNClassifier, ANNRegressor, ANNAutoencoder, Network, TrainingState,
+    types = {ANNClassifier, ANNRegressor, ANNAutoencoder, ANNGAN, AdversarialGame,
+             TabularLink, TableEncoder, Network, TrainingState,
              LearningRateSchedule, ClassTarget, ContinuousTarget, MultiOutputClassTarget,
              *OUTPUT_LINKS.values(), *OPTIMIZERS.values(),
              *(spec for spec in specs
