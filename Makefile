@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test docs bench bench-quick clean
+.PHONY: demo test docs bench bench-quick mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ bench: $(VENV)/.installed
 
 bench-quick: $(VENV)/.installed
 	$(PY) benchmarks/run.py --quick
+
+# A sampled mutation run: tens of minutes, so not part of `make test` or CI.
+# make mutation SAMPLE=120 SEED=0 FILES="sk_ann/_base.py sk_ann/core" JOBS=1 TIMEOUT=600
+# (TIMEOUT: seconds per mutant; by default 3 times the unmutated run, plus 60.)
+SAMPLE ?= 120
+SEED ?= 0
+FILES ?= sk_ann
+JOBS ?= 1
+TIMEOUT ?=
+mutation: $(VENV)/.installed-test
+	$(PY) mutation/run.py --files $(FILES) --seed $(SEED) --sample $(SAMPLE) --jobs $(JOBS) \
+		$(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 clean:
 	rm -rf $(VENV) build *.egg-info sk_ann.egg-info .pytest_cache

@@ -15,6 +15,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import __version__
+from ._advice import training_hint
+from ._architecture import ArchitectureMixin
 from ._callbacks import CallbackSupport
 from ._validation import (
     Interval,
@@ -29,6 +31,7 @@ from ._validation import (
     is_float_dtype_or_none,
     is_hidden_layer_sizes,
     is_infinity,
+    is_input_shape,
     is_none,
     is_random_state,
     is_scoring,
@@ -36,13 +39,12 @@ from ._validation import (
     validate_params,
 )
 from .core import training
-from .core.initializers import INITIALIZERS, default_initializer
+from .core.initializers import INITIALIZERS
 from .core.losses import get_loss
-from .core.network import Network, per_hidden_layer
-from .core.optimizers import SGD, Adam, AdamW, RMSprop
+from .core.optimizers import OPTIMIZERS
 from .core.schedules import LearningRateSchedule
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adamw")
+_STOCHASTIC_SOLVERS = tuple(OPTIMIZERS)
 # Rows per forward pass at predict time: keeps memory bounded on very large X.
 _PREDICT_CHUNK = 20_000
 
@@ -154,7 +156,7 @@ def _validation_arguments(X_val, y_val, sample_weight_val):
     return X_val, y_val, sample_weight_val
 
 
-class BaseANN(CallbackSupport, BaseEstimator):
+class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
     """Shared machinery of ANNClassifier and ANNRegressor; not for direct use."""
 
     _parameter_constraints = {
@@ -163,7 +165,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         "solver": OneOf("lbfgs", *_STOCHASTIC_SOLVERS),
         "alpha": Interval(Real, 0, None, "left"),
         "batch_size": any_of(OneOf("auto"), Interval(Integral, 1, None, "left")),
-        "learning_rate": OneOf("constant", "invscaling", "adaptive", "cosine"),
+        "learning_rate": OneOf(*LearningRateSchedule.KINDS),
         "learning_rate_init": Interval(Real, 0, None, "neither"),
         "power_t": Interval(Real, 0, None, "left"),
         "max_iter": Interval(Integral, 1, None, "left"),
@@ -190,22 +192,26 @@ class BaseANN(CallbackSupport, BaseEstimator):
         "weight_init": OneOf("auto", *INITIALIZERS),
         "weight_decay": Interval(Real, 0, None, "left"),
         "warmup_epochs": Interval(Integral, 0, None, "left"),
+        "input_shape": is_input_shape,
     }
 
     # --- fitted attributes derived from the network -------------------------------
 
     @property
     def coefs_(self):
-        """Weight matrices, one per layer: ``coefs_[i][j, k]`` links neuron j of layer i
-        to neuron k of layer i + 1. Views of ``network_``'s parameters."""
+        """Weight arrays, one per layer with weights: for dense layers as in MLP,
+        ``coefs_[i][j, k]`` links neuron j of layer i to neuron k of layer i + 1; for a
+        convolution, ``(*kernel_size, in_channels, filters)``. Views of ``network_``'s
+        parameters. Pooling and flattening layers have none."""
         check_is_fitted(self)
-        return [layer.weights for layer in self.network_.layers]
+        return [layer.weights for layer in self.network_.layers if hasattr(layer, "weights")]
 
     @property
     def intercepts_(self):
-        """Bias vectors, one per layer after the input; views of ``network_``'s parameters."""
+        """Bias vectors, one per layer with weights (one bias per neuron or filter); views
+        of ``network_``'s parameters."""
         check_is_fitted(self)
-        return [layer.bias for layer in self.network_.layers]
+        return [layer.bias for layer in self.network_.layers if hasattr(layer, "bias")]
 
     # --- fitting ------------------------------------------------------------------
 
@@ -246,12 +252,12 @@ class BaseANN(CallbackSupport, BaseEstimator):
     def _validate_training_data(self, X, y, first_pass):
         """Checked ``X`` (float32 or float64) and ``y`` with a lone column made 1-D."""
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            self, self._as_rows(X), y, accept_sparse=["csr", "csc"], multi_output=True,
             dtype=(np.float64, np.float32), reset=first_pass, **self._y_validation(),
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        return X, y
+        return self._densified(X), y
 
     def _option(self, name, default):
         """A parameter some estimators lack (the autoencoder has no class weights)."""
@@ -282,8 +288,10 @@ class BaseANN(CallbackSupport, BaseEstimator):
             self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
             self._update_dropout(network)
-        # Said when training diverges: a failed warm_start or partial_fit keeps the old model.
-        unchanged = "" if first_pass else " The model fitted before this call is unchanged."
+        # Said when training diverges: the likeliest cause in the data (a few thousand rows
+        # read), then that a failed warm_start or partial_fit keeps the old model.
+        unchanged = training_hint(self, X, Y) + (
+            "" if first_pass else " The model fitted before this call is unchanged.")
         with self._callback_session(X, y, sample_weight, encoder, network, state,
                                     incremental=incremental) as callbacks:
             if self.solver == "lbfgs":
@@ -298,77 +306,18 @@ class BaseANN(CallbackSupport, BaseEstimator):
     def _loss(self, encoder):
         return get_loss(encoder.loss, **encoder.loss_params)
 
-    def _check_same_network(self, n_outputs):
-        """warm_start and partial_fit go on training the fitted network: refuse changes."""
-        net = self.network_
-        changes = []
-        if net.layer_sizes[1:-1] != self._hidden_sizes():
-            changes.append(f"hidden_layer_sizes {tuple(net.layer_sizes[1:-1])} -> "
-                           f"{tuple(self._hidden_sizes())}")
-        fitted = [layer.activation for layer in net.layers[:-1]]
-        if fitted != self._per_hidden_layer("activation", self.activation):
-            was = fitted[0] if len(set(fitted)) == 1 else fitted
-            changes.append(f"activation {was!r} -> {self.activation!r}")
-        fitted = [layer.norm is not None for layer in net.layers[:-1]]
-        wanted = [bool(flag) for flag in
-                  self._per_hidden_layer("batch_norm", self._option("batch_norm", False))]
-        if fitted != wanted:
-            changes.append(f"batch_norm {fitted} -> {wanted}")
-        if n_outputs != net.layer_sizes[-1]:
-            changes.append(f"{net.layer_sizes[-1]} outputs -> {n_outputs}")
-        if changes:
-            raise ValueError(
-                "warm_start and partial_fit continue training the fitted network, which "
-                f"cannot change: {'; '.join(changes)}. Set warm_start=False (or call fit) "
-                "to train a new network."
-            )
-
-    def _per_hidden_layer(self, name, value):
-        """A parameter given once or per hidden layer, as one value per hidden layer."""
-        return per_hidden_layer(value, len(self._hidden_sizes()), name)
-
-    def _new_network(self, n_features, n_outputs, loss, dtype, rng):
-        sizes = [n_features, *self._hidden_sizes(), n_outputs]
-        activations = self._per_hidden_layer("activation", self.activation)
-        dropout = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
-        batch_norm = self._per_hidden_layer("batch_norm", self._option("batch_norm", False))
-        network = Network(sizes, activations, loss.link, dtype, dropout=dropout,
-                          batch_norm=batch_norm)
-        # As scikit-learn's MLP, the output layer is initialised like the hidden
-        # layers (like the last one when they differ).
-        if activations:
-            last = activations[-1]
-        else:
-            last = self.activation if isinstance(self.activation, str) else "identity"
-        scale_of = activations + [last]
-        scheme = self._option("weight_init", "auto")
-        if scheme == "auto":
-            initializers = [INITIALIZERS[default_initializer(name)] for name in scale_of]
-        else:
-            initializers = [INITIALIZERS[scheme]] * len(scale_of)
-        return network.initialize(rng, initializers, activation=scale_of)
-
-    def _update_dropout(self, network):
-        """warm_start and partial_fit may change the dropout rates, which hold no weights."""
-        rates = self._per_hidden_layer("dropout", self._option("dropout", 0.0))
-        for layer, rate in zip(network.layers[:-1], rates):
-            layer.dropout = float(rate)
-
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        return [int(sizes)] if isinstance(sizes, Integral) else [int(n) for n in sizes]
-
     def _new_optimizer(self, network):
         n, lr, dtype = network.n_params, self.learning_rate_init, network.dtype
-        if self.solver == "sgd":
-            optimizer = SGD(n, lr, self.momentum, self.nesterovs_momentum, dtype)
-        elif self.solver == "adam":
-            optimizer = Adam(n, lr, self.beta_1, self.beta_2, self.epsilon, dtype)
-        elif self.solver == "adamw":
-            optimizer = AdamW(n, lr, self.beta_1, self.beta_2, self.epsilon,
-                              self._option("weight_decay", 0.01), network.n_weights, dtype)
-        else:
-            optimizer = RMSprop(n, lr, self.beta_2, self.epsilon, dtype)
+        adam = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        options = {
+            "sgd": {"momentum": self.momentum, "nesterov": self.nesterovs_momentum},
+            "adam": adam,
+            "adamw": {**adam, "weight_decay": self._option("weight_decay", 0.01),
+                      "n_decayed": network.n_weights},
+            # RMSprop's decay of the squared gradients is MLP's beta_2.
+            "rmsprop": {"rho": self.beta_2, "epsilon": self.epsilon},
+        }[self.solver]
+        optimizer = OPTIMIZERS[self.solver](n, lr, dtype=dtype, **options)
         # Unlike scikit-learn's MLP, whose Adam ignores learning_rate, every
         # stochastic solver follows the schedule; the default, 'constant', is
         # what MLP's Adam does.
@@ -394,7 +343,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
             warnings.warn(
                 f"lbfgs failed to converge after {state.n_iter} iteration(s): "
                 f"{result.message}. Increase the number of iterations (max_iter={self.max_iter}, "
-                f"max_fun={self.max_fun}) or scale the data, e.g. with StandardScaler.",
+                f"max_fun={self.max_fun}) or scale the data, e.g. with StandardScaler."
+                f"{training_hint(self, X, Y, state)}",
                 ConvergenceWarning,
             )
 
@@ -445,7 +395,7 @@ class BaseANN(CallbackSupport, BaseEstimator):
         elif outcome == training.MAX_ITER:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
-                "optimization hasn't converged yet.",
+                f"optimization hasn't converged yet.{training_hint(self, X, Y, state)}",
                 ConvergenceWarning,
             )
 
@@ -625,8 +575,8 @@ class BaseANN(CallbackSupport, BaseEstimator):
         self._target_encoder = encoder
         self.network_ = network
         self._state = state
-        self.n_layers_ = len(network.layer_sizes)
-        self.n_outputs_ = network.layer_sizes[-1]
+        self.n_layers_ = len(network.layers) + 1
+        self.n_outputs_ = network.output_shape[0]
         self.out_activation_ = network.output_activation
         self.n_iter_ = state.n_iter
         self.t_ = state.t
@@ -642,9 +592,9 @@ class BaseANN(CallbackSupport, BaseEstimator):
 
     def _validated_input(self, X):
         """``X`` checked against the fit and cast to the network's dtype."""
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
-                          dtype=(np.float64, np.float32))
-        return as_network_dtype(X, self.network_.dtype, "X")
+        X = validate_data(self, self._as_rows(X, fitted=True), accept_sparse=["csr", "csc"],
+                          reset=False, dtype=(np.float64, np.float32))
+        return as_network_dtype(self._densified(X, fitted=True), self.network_.dtype, "X")
 
     def _network_output(self, X):
         """Validate ``X`` and return the network's outputs (after the output link)."""

@@ -1,9 +1,16 @@
 """Parameter documentation shared by the estimators' docstrings."""
 
 SHARED_PARAMETERS = """
-    hidden_layer_sizes : int or sequence of int, default=(100,)
-        Number of neurons in each hidden layer, first to last: ``(64, 32)`` is
-        two hidden layers of 64 and 32 neurons.
+    hidden_layer_sizes : int or sequence of int or layer specs, default=(100,)
+        The hidden layers, first to last. An int is a dense layer of that many
+        neurons: ``(64, 32)`` is two hidden layers of 64 and 32 neurons. An
+        entry may also be a layer specification from :mod:`sk_ann.layers`
+        (``Conv1D``, ``Conv2D``, ``MaxPool2D``, ``GlobalAvgPool``, ``Flatten``,
+        ``Dense``...), for samples of ``input_shape``:
+        ``[Conv2D(16, 3, padding="same"), MaxPool2D(2), 64]``. A dense layer
+        after a convolution reads its output flattened. Recurrent layers
+        (``SimpleRNN``, ``LSTM``, ``GRU``, ``Bidirectional``) read sequences:
+        ``[LSTM(32), 16]`` with ``input_shape=(timesteps, features)``.
 
     activation : str or list of str, default='relu'
         Activation function of the hidden neurons, one name for every hidden
@@ -109,7 +116,9 @@ EXTRA_PARAMETERS = """
         or one per hidden layer, in [0, 1): while training, each output is
         zeroed with this probability (drawn from ``random_state``) and the
         others are divided by ``1 - dropout``; at predict time nothing is
-        dropped. Stochastic solvers only.
+        dropped. Stochastic solvers only. It applies to layers of neurons
+        (dense and convolutional); in a list, pooling and flattening layers
+        take 0.
 
     batch_norm : bool or list of bool, default=False
         Batch normalisation of each hidden layer's pre-activations (or of the
@@ -117,7 +126,9 @@ EXTRA_PARAMETERS = """
         over the minibatch, then scaled and shifted by trained ``γ`` and
         ``β``. Predictions use running averages of the batch statistics,
         gathered while training (also by ``partial_fit`` and ``warm_start``).
-        The statistics are unweighted over the rows of a batch.
+        The statistics are unweighted over the rows of a batch. A
+        convolution is normalised per filter, over the samples and positions
+        of the batch. In a list, pooling and flattening layers take False.
 
     alpha_l1 : float, default=0.0
         Strength of an L1 penalty on the weights (not the biases), beside
@@ -153,7 +164,17 @@ EXTRA_PARAMETERS = """
         estimator's own ``score`` (as MLP), ``'loss'`` is minus the validation
         loss, any other string a scorer name of
         :func:`sklearn.metrics.get_scorer_names`, or a callable
-        ``scorer(estimator, X, y)`` (higher is better)."""
+        ``scorer(estimator, X, y)`` (higher is better).
+
+    input_shape : int, tuple of int or None, default=None
+        Shape of one sample, channels last, for convolutional layers: None
+        reads each row of ``X`` as flat features (as MLP does);
+        ``(length, channels)`` suits 1-D layers, ``(height, width)`` (one
+        channel) or ``(height, width, channels)`` 2-D layers. ``X`` may then be
+        2-D, ``(n_samples, prod(input_shape))``, each row the sample laid out
+        row-major (so ``StandardScaler`` and pipelines work unchanged), or
+        ``(n_samples, *input_shape)``. Recurrent layers read
+        ``(timesteps, features)``; ``timesteps`` alone means one feature."""
 
 SHARED_ATTRIBUTES = """
     network_ : sk_ann.core.Network

@@ -614,9 +614,9 @@ def _classification_type(y):
     target_type = _label_type(y)
     if target_type == "multiclass-multioutput":
         raise ValueError(
-            "ANNClassifier got a 2-D y with several label columns (multiclass-multioutput), "
-            "which it does not support yet; fit one classifier per column, e.g. with "
-            "sklearn.multioutput.MultiOutputClassifier(ANNClassifier())."
+            "ClassTarget encodes one label column, but y has several (multiclass-multioutput). "
+            "Use MultiOutputClassTarget, one softmax per column, which ANNClassifier picks "
+            "for such a y by itself (target_encoder does)."
         )
     return target_type
 

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sklearn.metrics import get_scorer_names
 
 from .core.activations import ACTIVATIONS
+from .layers import LayerSpec
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -146,20 +147,44 @@ is_scoring.description = (
 )
 
 
+def _is_size(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
 def is_hidden_layer_sizes(value):
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        return value >= 1
+    if _is_size(value) or isinstance(value, LayerSpec):
+        return True
     if isinstance(value, (str, bytes)):
         return False
     try:
         sizes = list(value)
     except TypeError:
         return False
-    return all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes)
+    return all(_is_size(n) or isinstance(n, LayerSpec) for n in sizes)
 
 
 is_hidden_layer_sizes.description = (
-    "an int >= 1 or a sequence of ints >= 1, one per hidden layer, e.g. (100,) or (64, 32)"
+    "an int >= 1 or a sequence, one entry per hidden layer, of ints >= 1 (dense layers) "
+    "or layer specifications from sk_ann.layers, e.g. (100,), (64, 32) or "
+    "[Conv2D(16, 3), MaxPool2D(2), 64]"
+)
+
+
+def is_dense_sizes(value):
+    return _is_size(value) or (not isinstance(value, (str, bytes)) and _is_list_of(value, _is_size))
+
+
+def is_input_shape(value):
+    if value is None or _is_size(value):
+        return True
+    return (isinstance(value, (tuple, list)) and 1 <= len(value) <= 3
+            and all(_is_size(n) for n in value))
+
+
+is_input_shape.description = (
+    "None (flat features), or the shape of one sample, channels last, as an int or a tuple "
+    "of 1 to 3 ints >= 1: (length, channels) for 1-D layers, (height, width) or (height, "
+    "width, channels) for 2-D layers"
 )
 
 

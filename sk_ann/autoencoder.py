@@ -14,18 +14,19 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import _STOCHASTIC_SOLVERS, BaseANN, finite_outputs
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._targets import ContinuousTarget
-from ._validation import Interval, as_network_dtype, is_hidden_layer_sizes
+from ._validation import Interval, as_network_dtype, is_dense_sizes
 
 
 def _is_encoder_sizes(value):
-    if not is_hidden_layer_sizes(value):
+    if not is_dense_sizes(value):
         return False
     return isinstance(value, Integral) or len(list(value)) > 0
 
 
 _is_encoder_sizes.description = (
     "an int >= 1 or a non-empty sequence of ints >= 1, the encoder's layers from the input "
-    "to the code, e.g. (64, 2)"
+    "to the code, e.g. (64, 2) (ANNAutoencoder builds dense encoders and decoders: layer "
+    "specifications such as Conv2D are for ANNClassifier and ANNRegressor)"
 )
 
 _NON_NEGATIVE = Interval(Real, 0, None, "left")
@@ -178,8 +179,8 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
         # The targets are X, whose width validate_data has already checked.
         pass
 
-    def _hidden_sizes(self):
-        encoder = super()._hidden_sizes()
+    def _hidden_specs(self):
+        encoder = super()._hidden_specs()
         return encoder + encoder[-2::-1]
 
     def _input_corruption(self):
@@ -199,7 +200,7 @@ class ANNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseANN)
 
     def _commit(self, encoder, network, state):
         super()._commit(encoder, network, state)
-        self._n_features_out = network.layer_sizes[len(network.layers) // 2]
+        self._n_features_out = network.layer_sizes[len(network.layers) // 2]  # the code
 
     # --- transforming -------------------------------------------------------------
 
@@ -341,8 +342,8 @@ ANNAutoencoder.__doc__ = f"""A neural-network autoencoder: a transformer that le
         Standard deviation of Gaussian noise added to the training inputs (never
         to the targets), drawn afresh for every minibatch from ``random_state``:
         a denoising autoencoder, which must learn to undo the noise and so
-        learns sturdier features. 0 trains a plain autoencoder. Needs
-        ``solver='adam'`` or ``'sgd'``.
+        learns sturdier features. 0 trains a plain autoencoder. Needs a
+        stochastic solver (``'adam'``, ``'sgd'``, ``'rmsprop'`` or ``'adamw'``).
 
     Attributes
     ----------{SHARED_ATTRIBUTES}

@@ -87,6 +87,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         weight_decay=0.01,
         warmup_epochs=0,
         scoring=None,
+        input_shape=None,
         class_weight=None,
         multilabel="auto",
     ):
@@ -122,6 +123,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         self.weight_decay = weight_decay
         self.warmup_epochs = warmup_epochs
         self.scoring = scoring
+        self.input_shape = input_shape
         self.class_weight = class_weight
         self.multilabel = multilabel
 
@@ -304,6 +306,7 @@ class ANNClassifier(ClassifierMixin, BaseANN):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
+        check_is_fitted(self)
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             if isinstance(proba, list):

@@ -58,6 +58,7 @@ class ANNRegressor(RegressorMixin, BaseANN):
         weight_decay=0.01,
         warmup_epochs=0,
         scoring=None,
+        input_shape=None,
         huber_delta=1.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -93,6 +94,7 @@ class ANNRegressor(RegressorMixin, BaseANN):
         self.weight_decay = weight_decay
         self.warmup_epochs = warmup_epochs
         self.scoring = scoring
+        self.input_shape = input_shape
         self.huber_delta = huber_delta
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):

@@ -1,6 +1,9 @@
 """ANNAutoencoder: codes, reconstructions, anomaly scores, noise, and sklearn workflows."""
 
+import ast
+import inspect
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,7 +16,11 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sk_ann import ANNAutoencoder, InvalidParameterError
+from sk_ann import ANNAutoencoder, ANNRegressor, InvalidParameterError
+
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def subspace_data(n_samples, seed=0, off_subspace=0.05):
@@ -27,6 +34,22 @@ def subspace_data(n_samples, seed=0, off_subspace=0.05):
 
 def reconstruction_error(X, X_hat):
     return float(np.mean((X - X_hat) ** 2))
+
+
+def test_every_default_is_the_documented_one():
+    # The docstring's "name : type, default=value" lines are what users read.
+    documented = {
+        name: ast.literal_eval(value) for name, value in
+        re.findall(r"^    (\w+) : .*default=(.+)$", ANNAutoencoder.__doc__, re.MULTILINE)
+    }
+    signature = {name: param.default
+                 for name, param in inspect.signature(ANNAutoencoder).parameters.items()}
+    assert signature == documented
+    # As the docstring says: the training parameters of ANNRegressor, same defaults.
+    regressor = inspect.signature(ANNRegressor).parameters
+    for name, default in signature.items():
+        if name not in ("hidden_layer_sizes", "noise"):
+            assert regressor[name].default == default, name
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 try:
     import sklearn.callback  # noqa: F401
 

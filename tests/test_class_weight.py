@@ -8,6 +8,10 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from sk_ann import ANNClassifier
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 @pytest.fixture(scope="module")
 def imbalanced():

@@ -7,6 +7,10 @@ from sklearn.datasets import make_multilabel_classification
 
 from sk_ann import ANNClassifier
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def fast(**params):
     return ANNClassifier(**{"hidden_layer_sizes": (16,), "solver": "lbfgs",
@@ -154,6 +158,22 @@ def test_early_stopping_split_is_stratified_and_keeps_the_best(iris):
     assert clf.best_validation_score_ == scores.max()
     assert clf.best_loss_ is None
     assert clf.n_iter_ < 300
+
+
+def test_early_stopping_split_stays_stratified_when_the_rarest_class_has_two_samples():
+    # Two samples are the fewest a stratified split can share out: one on each side.
+    X = np.random.default_rng(0).normal(size=(42, 3))
+    y = np.array([0] * 20 + [1] * 20 + [2] * 2)
+    for seed in range(8):
+        held_out = []
+
+        def record(estimator, X_val, y_val):
+            held_out.append(np.asarray(y_val))
+            return 0.0
+
+        ANNClassifier((4,), early_stopping=True, validation_fraction=0.5, max_iter=1,
+                      scoring=record, random_state=seed).fit(X, y)
+        np.testing.assert_array_equal(np.bincount(held_out[0]), [10, 10, 1])
 
 
 def test_zero_weight_samples_have_no_influence(iris):

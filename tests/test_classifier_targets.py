@@ -7,6 +7,10 @@ from sklearn.multioutput import MultiOutputClassifier
 
 from sk_ann import ANNClassifier
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _one_hot(y):
     return np.eye(y.max() + 1, dtype=int)[y]
@@ -124,3 +128,13 @@ def test_multioutput_early_stopping_and_class_weights(iris):
     clf = _fast(early_stopping=True, class_weight=["balanced", {"long": 1.0, "short": 3.0}])
     clf.fit(X, Y)
     assert clf.validation_scores_ and np.isfinite(clf.validation_scores_).all()
+
+
+def test_partial_fit_refuses_classes_for_another_number_of_columns():
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    Y = np.column_stack([np.arange(30) % 3, np.arange(30) % 2 + 5])
+    clf = ANNClassifier((4,), random_state=0).partial_fit(X, Y, classes=[[0, 1, 2], [5, 6]])
+    with pytest.raises(ValueError, match="is not the same as on last call to partial_fit"):
+        clf.partial_fit(X, Y, classes=[[0, 1, 2]])
+    clf.partial_fit(X, Y, classes=[np.array([0, 1, 2]), np.array([5, 6])])
+    assert clf.t_ == 2 * len(X)

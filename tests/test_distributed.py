@@ -33,6 +33,10 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 # Incremental training: the training rows in N_CHUNKS row-chunks, seen PASSES times.
 N_CHUNKS = 20
 PASSES = 30

@@ -10,6 +10,10 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InvalidParameterError
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 ESTIMATORS = [ANNClassifier, ANNRegressor]
 
 
@@ -123,6 +127,21 @@ def test_bad_parameters_are_named_with_what_is_allowed(iris, param, value, match
     with pytest.raises(TypeError):
         est.fit(X, y)
     assert not hasattr(est, "network_")
+
+
+@pytest.mark.parametrize("params", [
+    {"max_iter": 1}, {"max_fun": 1, "solver": "lbfgs"}, {"n_iter_no_change": 1},
+    {"batch_size": 1}, {"alpha": 0.0}, {"alpha_l1": 0.0}, {"tol": 0.0}, {"power_t": 0.0},
+    {"momentum": 0.0, "solver": "sgd"}, {"momentum": 1.0, "solver": "sgd"},
+    {"beta_1": 0.0}, {"beta_2": 0.0}, {"validation_fraction": 0.0},
+    {"weight_decay": 0.0, "solver": "adamw"}, {"warmup_epochs": 0},
+    {"learning_rate_init": 1e-300}, {"epsilon": 1e-300},
+], ids=lambda params: ",".join(f"{k}={v}" for k, v in params.items()))
+def test_the_bounds_of_each_range_that_are_allowed_are_accepted(iris, params):
+    X, y = iris
+    est = ANNClassifier((4,), max_iter=2, random_state=0)
+    est.set_params(**params).fit(X[::5], y[::5])
+    assert est.n_iter_ >= 1
 
 
 def test_infinite_n_iter_no_change_is_allowed(iris):
@@ -432,6 +451,9 @@ def test_validation_data_of_one_row_is_refused(regression, early_stopping):
     with pytest.raises(ValueError, match="X_val has 1 row; the validation score needs at "
                                          "least 2"):
         est.fit(X, y, X_val=X[:1], y_val=y[:1])
+    # Two rows, the fewest early stopping's own split holds out, are enough.
+    est.fit(X, y, X_val=X[:2], y_val=y[:2])
+    assert len(est.validation_scores_) == est.n_iter_
 
 
 def test_labels_that_are_numbers_in_an_object_array_are_classes(iris):

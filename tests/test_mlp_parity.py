@@ -14,6 +14,10 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sk_ann import ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 PAIRS = [(ANNClassifier, MLPClassifier), (ANNRegressor, MLPRegressor)]
 
 

@@ -14,7 +14,7 @@ from sk_ann.core.training import objective
 
 
 def _network(sizes=(3, 4, 3, 2), hidden="tanh", output="identity", seed=0, dtype=np.float64):
-    net = Network(list(sizes), hidden, output, dtype=dtype)
+    net = Network.from_sizes(list(sizes), hidden, output, dtype=dtype)
     net.initialize(np.random.RandomState(seed))
     return net
 
@@ -42,7 +42,7 @@ def _manual_hidden_forward(net, X):
 
 
 def test_n_params_counts_every_weight_and_bias():
-    net = Network([3, 4, 3, 2])
+    net = Network.from_sizes([3, 4, 3, 2])
     assert net.n_params == (3 + 1) * 4 + (4 + 1) * 3 + (3 + 1) * 2
     assert net.params.shape == net.grads.shape == (net.n_params,)
     assert len(net.layers) == 3
@@ -174,7 +174,8 @@ def test_clone_keeps_params_and_layer_views(clone, dtype):
     np.testing.assert_array_equal(twin.params, net.params)
     assert twin.params.dtype == dtype
     assert not np.shares_memory(twin.params, net.params)
-    assert [layer.activation for layer in twin.layers] == ["relu", "tanh", "softmax"]
+    assert [layer.activation for layer in twin.layers[:-1]] == ["relu", "tanh"]
+    assert twin.output_activation == "softmax"
     _assert_views_live(twin)
     np.testing.assert_array_equal(twin.predict(X), net.predict(X))
 
@@ -219,21 +220,21 @@ def _glorot_like_sklearn(sizes, activation, seed):
 @pytest.mark.parametrize("output", ["identity", "softmax"])
 def test_initialize_matches_scikit_learn_mlp_initial_weights(activation, output):
     sizes = [3, 5, 4, 2]
-    net = Network(sizes, activation, output)
+    net = Network.from_sizes(sizes, activation, output)
     net.initialize(np.random.RandomState(42))
     np.testing.assert_array_equal(net.params, _glorot_like_sklearn(sizes, activation, 42))
 
 
 def test_initialize_explicit_activation_sets_the_scale_for_every_layer():
     sizes = [3, 4, 2]
-    net = Network(sizes, "relu", "logistic")
+    net = Network.from_sizes(sizes, "relu", "logistic")
     net.initialize(np.random.RandomState(0), activation="logistic")
     np.testing.assert_array_equal(net.params, _glorot_like_sklearn(sizes, "logistic", 0))
 
 
 def test_initialize_in_float32_casts_the_float64_draws():
     sizes = [3, 4, 2]
-    net = Network(sizes, "tanh", "identity", dtype=np.float32)
+    net = Network.from_sizes(sizes, "tanh", "identity", dtype=np.float32)
     net.initialize(np.random.RandomState(1))
     assert net.params.dtype == np.float32
     np.testing.assert_array_equal(
@@ -243,42 +244,67 @@ def test_initialize_in_float32_casts_the_float64_draws():
 
 
 def test_one_hidden_activation_per_layer():
-    net = Network([3, 4, 5, 6, 2], ["relu", "logistic", "tanh"], "softmax")
-    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "softmax"]
-    net = Network([3, 4, 5, 2], "tanh")
+    net = Network.from_sizes([3, 4, 5, 6, 2], ["relu", "logistic", "tanh"], "softmax")
+    assert [layer.activation for layer in net.layers] == ["relu", "logistic", "tanh", "identity"]
+    assert net.output_activation == "softmax"
+    net = Network.from_sizes([3, 4, 5, 2], "tanh")
     assert [layer.activation for layer in net.layers] == ["tanh", "tanh", "identity"]
 
 
 @pytest.mark.parametrize("sizes", [[], [3], [3, 0, 2], [3, 4, -1], [0, 2]])
 def test_bad_layer_sizes_raise_value_error(sizes):
     with pytest.raises(ValueError, match="layer_sizes"):
-        Network(sizes)
+        Network.from_sizes(sizes)
 
 
 @pytest.mark.parametrize("activations", [["relu"], ["relu", "tanh", "tanh"], []])
 def test_wrong_number_of_hidden_activations_raises_value_error(activations):
     with pytest.raises(ValueError, match="hidden"):
-        Network([3, 4, 5, 2], activations)
+        Network.from_sizes([3, 4, 5, 2], activations)
 
 
 @pytest.mark.parametrize("hidden", ["banana", ["relu", "banana"], "softmax"])
 def test_unknown_hidden_activation_raises_value_error_listing_the_choices(hidden):
     with pytest.raises(ValueError) as excinfo:
-        Network([3, 4, 5, 2], hidden)
+        Network.from_sizes([3, 4, 5, 2], hidden)
     for name in ACTIVATIONS:
         assert repr(name) in str(excinfo.value)
 
 
 def test_unknown_output_activation_raises_value_error():
     with pytest.raises(ValueError, match="banana"):
-        Network([3, 4, 2], "relu", "banana")
+        Network.from_sizes([3, 4, 2], "relu", "banana")
 
 
 def test_repr_mentions_every_layer():
-    net = Network([7, 5, 3, 2], ["relu", "tanh"], "softmax")
+    net = Network.from_sizes([7, 5, 3, 2], ["relu", "tanh"], "softmax")
     text = repr(net)
     assert str(net.n_params) in text
     lines = text.splitlines()
-    for layer, size in zip(net.layers, [5, 3, 2]):
-        assert any(str(size) in line and layer.activation in line for line in lines)
+    shown = [layer.activation for layer in net.layers[:-1]] + [net.output_activation]
+    for activation, size in zip(shown, [5, 3, 2]):
+        assert any(str(size) in line and activation in line for line in lines)
     assert "7" in text
+
+
+# --- gradients of the predictions themselves (frozen) ------------------------------
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_frozen_forward_is_predict_and_its_input_gradient_matches_finite_differences(batch_norm):
+    rng = np.random.default_rng(11)
+    net = Network.from_sizes([4, 5, 3, 2], "tanh", "softmax", dropout=0.5, batch_norm=batch_norm)
+    net.initialize(np.random.RandomState(0))
+    net.buffers[:] = rng.uniform(0.5, 2.0, net.buffers.size)  # running statistics in use
+    X = rng.normal(size=(6, 4))
+    weights = rng.normal(size=(6, 2))
+    buffers, params = net.buffers.copy(), net.params.copy()
+    with net.frozen():
+        raw = net.forward(X, training=True)
+        np.testing.assert_allclose(raw, net.forward(X), rtol=1e-13)
+        dX = net.backward(weights.copy(), input_gradient=True).copy()
+    assert not any(layer.frozen for layer in net.layers)
+    np.testing.assert_array_equal(net.buffers, buffers)  # running statistics untouched
+    np.testing.assert_array_equal(net.params, params)
+    expected = numeric_gradient(lambda x: float((net.forward(x) * weights).sum()), X)
+    np.testing.assert_allclose(dX, expected, rtol=1e-6, atol=1e-9)

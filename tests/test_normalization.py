@@ -201,6 +201,15 @@ def test_fresh_statistics_leave_inference_close_to_the_affine_map():
                                rtol=1e-13)
 
 
+def test_n_features_is_a_python_int():
+    # Layer sizes often come from numpy (an array's shape, np.arange): the sizes
+    # BatchNorm reports, its repr and a saved model hold plain ints all the same.
+    bn = BatchNorm(np.int64(3))
+    assert type(bn.n_features) is int and type(bn.n_params) is int
+    assert repr(bn).startswith("BatchNorm(3, ")
+    assert BatchNorm(3.0).n_params == 6 and type(BatchNorm(3.0).n_state) is int
+
+
 def test_float32_stays_float32():
     # numpy scalars would turn float32 arrays into float64 under NEP 50.
     bn = BatchNorm(3, momentum=np.float64(0.1), epsilon=np.float64(EPSILON))

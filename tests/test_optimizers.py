@@ -57,6 +57,9 @@ def test_adam_matches_its_formula():
         expected = expected - lr_t * m / (np.sqrt(v) + eps)
         opt.step(params, grad)
         np.testing.assert_allclose(params, expected, rtol=1e-12, atol=1e-15)
+        # The documented moments, as in the formula, whatever the optimizer stores.
+        np.testing.assert_allclose(opt.m, m, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(opt.v, v, rtol=1e-12, atol=1e-15)
         assert opt.t == t
     # The base learning rate is kept; the bias correction lives in the step.
     assert opt.learning_rate == lr
@@ -118,6 +121,9 @@ def test_adamw_matches_its_formula():
         expected = expected - decay - lr_t * m / (np.sqrt(v) + eps)
         opt.step(params, grad)
         np.testing.assert_allclose(params, expected, rtol=1e-12, atol=1e-15)
+        # The documented moments, as in the formula, whatever the optimizer stores.
+        np.testing.assert_allclose(opt.m, m, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(opt.v, v, rtol=1e-12, atol=1e-15)
         assert opt.t == t
 
 

@@ -17,6 +17,10 @@ from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor, InconsistentVers
 from sk_ann.core.optimizers import Adam
 from sk_ann.core.training import TrainingState
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 sio = pytest.importorskip("skops.io")
 
 

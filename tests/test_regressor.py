@@ -6,6 +6,10 @@ from sklearn.exceptions import DataConversionWarning
 
 from sk_ann import ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def test_learns_a_nonlinear_function():
     rng = np.random.RandomState(0)
@@ -71,3 +75,16 @@ def test_partial_fit_improves_the_fit(regression):
         reg.partial_fit(X, y)
     assert reg.score(X, y) > max(first, 0.8)
     assert reg.t_ == 31 * len(X)
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_a_later_call_refuses_another_number_of_target_columns(regression, how):
+    X, y = regression
+    reg = ANNRegressor((5,), max_iter=3, warm_start=how == "warm_start", random_state=0)
+    reg.fit(X, y)
+    params = reg.network_.params.copy()
+    again = reg.fit if how == "warm_start" else reg.partial_fit
+    with pytest.raises(ValueError, match=r"cannot change: 1 outputs -> 2\. Set warm_start=False"):
+        again(X, np.column_stack([y, y]))
+    np.testing.assert_array_equal(reg.network_.params, params)
+    assert reg.n_outputs_ == 1

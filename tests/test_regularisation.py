@@ -12,7 +12,7 @@ from sk_ann.core.training import clip_gradient_norm, objective
 
 
 def _net(batch_norm=False, dropout=0.0, hidden="tanh", seed=0, sizes=(3, 5, 4, 2)):
-    net = Network(sizes, hidden, "identity", dropout=dropout, batch_norm=batch_norm)
+    net = Network.from_sizes(sizes, hidden, "identity", dropout=dropout, batch_norm=batch_norm)
     return net.initialize(np.random.RandomState(seed))
 
 
@@ -111,7 +111,7 @@ def test_dropout_without_an_rng_refuses_to_train():
 
 def test_batch_norm_parameters_follow_the_biases_and_stats_live_in_buffers():
     net = _net(batch_norm=[True, False])
-    n_plain = sum(layer.n_params for layer in net.layers)
+    n_plain = sum(layer.W.size + layer.b.size for layer in net.layers)
     assert net.n_params == n_plain + 2 * 5
     np.testing.assert_array_equal(net.params[n_plain:n_plain + 5], 1.0)  # γ
     np.testing.assert_array_equal(net.params[n_plain + 5:], 0.0)  # β

@@ -12,6 +12,10 @@ import pytest
 
 from sk_ann import ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _targets(kind, X):
     if kind == "binary":

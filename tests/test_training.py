@@ -34,7 +34,7 @@ def _regression(n_samples=40, seed=0):
 
 
 def _linear_net(seed=0, n_in=3, n_out=1, output="identity"):
-    net = Network([n_in, n_out], output_activation=output)
+    net = Network.from_sizes([n_in, n_out], output_activation=output)
     net.initialize(np.random.RandomState(seed))
     return net
 
@@ -74,7 +74,7 @@ def test_loss_curve_decreases_on_linearly_separable_classification():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(60, 2))
     Y = (X[:, [0]] - X[:, [1]] > 0).astype(float)
-    net = Network([2, 4, 1], "tanh", "logistic")
+    net = Network.from_sizes([2, 4, 1], "tanh", "logistic")
     net.initialize(np.random.RandomState(1))
     state = TrainingState(optimizer=Adam(net.n_params, learning_rate=0.05),
                           schedule=LearningRateSchedule("constant", 0.05))
@@ -96,6 +96,18 @@ def test_large_tol_stops_before_max_iter():
     # rule fires once more than n_iter_no_change epochs have failed to.
     assert state.n_iter == 3 + 2
     assert len(state.loss_curve) == 5
+
+
+def test_the_stopping_rule_waits_ten_epochs_by_default():
+    X, Y = _regression()
+    net = _linear_net()
+    state = _state(net)
+    trainer = StochasticTrainer(net, LOSSES["squared_error"](), batch_size=10, max_iter=50,
+                                tol=1e3)
+    assert trainer.run(X, Y, None, state, np.random.RandomState(0)) == CONVERGED
+    # As scikit-learn's MLP, n_iter_no_change=10: the epoch that sets the best
+    # loss, then 11 epochs that do not improve on it by tol.
+    assert state.n_iter == 1 + 11
 
 
 def test_zero_tol_with_patience_runs_to_max_iter():
@@ -290,7 +302,7 @@ def test_keyboard_interrupt_ends_training_and_restores_the_best_params():
 
 def test_float32_network_trains_in_float32():
     X, Y = _regression()
-    net = Network([3, 1], dtype=np.float32)
+    net = Network.from_sizes([3, 1], dtype=np.float32)
     net.initialize(np.random.RandomState(0))
     state = TrainingState(optimizer=SGD(net.n_params, 0.05, dtype=np.float32),
                           schedule=LearningRateSchedule("constant", 0.05))
@@ -308,7 +320,7 @@ def test_sparse_input_trains_like_dense_input(sparse):
     sw = np.random.default_rng(3).uniform(0.5, 2.0, len(X))
     params = []
     for inputs in (X, sparse(X)):
-        net = Network([3, 4, 1], "relu")
+        net = Network.from_sizes([3, 4, 1], "relu")
         net.initialize(np.random.RandomState(2))
         _trainer(net, max_iter=5).run(inputs, Y, sw, _state(net), np.random.RandomState(2))
         params.append(net.params)
@@ -398,7 +410,7 @@ def test_fit_lbfgs_solves_a_small_regression_problem():
 def test_fit_lbfgs_with_a_hidden_layer_and_weights():
     X, Y = _regression(n_samples=30, seed=4)
     sw = np.random.default_rng(4).uniform(0.5, 2.0, 30)
-    net = Network([3, 6, 1], "tanh")
+    net = Network.from_sizes([3, 6, 1], "tanh")
     net.initialize(np.random.RandomState(4))
     loss = LOSSES["squared_error"]()
     start = objective(net, loss, X, Y, sw, 1e-4)
@@ -409,7 +421,7 @@ def test_fit_lbfgs_with_a_hidden_layer_and_weights():
 
 def test_fit_lbfgs_reports_not_converged_when_max_iter_is_reached():
     X, Y = _regression(n_samples=30, seed=5)
-    net = Network([3, 6, 1], "tanh")
+    net = Network.from_sizes([3, 6, 1], "tanh")
     net.initialize(np.random.RandomState(5))
     result = fit_lbfgs(net, LOSSES["squared_error"](), X, Y, max_iter=2, tol=1e-12)
     assert not result.converged
@@ -419,7 +431,7 @@ def test_fit_lbfgs_reports_not_converged_when_max_iter_is_reached():
 
 def test_fit_lbfgs_keeps_float32_networks_float32():
     X, Y = _regression(n_samples=30, seed=6)
-    net = Network([3, 1], dtype=np.float32)
+    net = Network.from_sizes([3, 1], dtype=np.float32)
     net.initialize(np.random.RandomState(6))
     fit_lbfgs(net, LOSSES["squared_error"](), X.astype(np.float32), Y.astype(np.float32))
     assert net.params.dtype == np.float32

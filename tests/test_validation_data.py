@@ -11,6 +11,10 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ann import ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 @pytest.fixture(scope="module")
 def digits():
@@ -73,6 +77,12 @@ def test_sample_weight_val_weighs_the_validation_score(digits):
     weights = np.where(yv == 3, 5.0, 1.0)
     clf = _clf().fit(X, y, X_val=Xv, y_val=yv, sample_weight_val=weights)
     assert clf.validation_scores_[-1] == pytest.approx(clf.score(Xv, yv, sample_weight=weights))
+    # A scorer gets the weights too.
+    clf = _clf(scoring="accuracy").fit(X, y, X_val=Xv, y_val=yv, sample_weight_val=weights)
+    scorer = sklearn.metrics.get_scorer("accuracy")
+    assert clf.validation_scores_[-1] == pytest.approx(
+        scorer(clf, Xv, yv, sample_weight=weights))
+    assert clf.validation_scores_[-1] != pytest.approx(scorer(clf, Xv, yv))
 
 
 def test_early_stopping_split_keeps_its_sample_weights_and_gives_a_loss_curve(digits):

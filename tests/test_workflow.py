@@ -13,6 +13,10 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_ann import ANNClassifier, ANNRegressor
 
+# These tests train for a few epochs on purpose; that a ConvergenceWarning comes
+# when training stops short, and only then, is checked in test_messages.py.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def test_pipeline_in_grid_search(iris):
     X, y = iris

@@ -15,6 +15,8 @@ READING_ORDER = [
     "quickstart.py",
     "plot_compare_mlp.py",
     "plot_autoencoder_digits.py",
+    "plot_convolution_digits.py",
+    "plot_convolution_time_series.py",
     "distributed_search.py",
 ]
 

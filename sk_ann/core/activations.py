@@ -22,7 +22,8 @@ class Activation:
     name = None
     #: True when ``backward`` reads ``Z``; the layer then keeps ``Z`` beside ``A``.
     needs_input = False
-    #: True when the outputs of one neuron depend on the other neurons (softmax).
+    #: True when each output depends on its own pre-activation only; False when it
+    #: depends on the other neurons' too (softmax).
     elementwise = True
 
     def forward(self, Z, out=None):

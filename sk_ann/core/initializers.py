@@ -1,8 +1,11 @@
 """Weight initialisers. Each draws a layer's weights and biases from an injected ``rng``.
 
-Every initialiser has the signature ``f(n_in, n_out, rng, activation, dtype)``
-and returns ``(W, b)`` of shapes ``(n_in, n_out)`` and ``(n_out,)``. ``rng`` is a
-``numpy.random.RandomState``; nothing else is random.
+Every initialiser has the signature ``f(n_in, n_out, rng, activation, dtype,
+shape=None)`` and returns ``(W, b)``: ``W`` of ``shape`` (by default
+``(n_in, n_out)``) and ``b`` of ``(shape[-1],)``, one bias per neuron. ``n_in``
+and ``n_out`` are the fan-in and fan-out the scale is taken from: for a
+convolution, the kernel's positions times the input channels, and times the
+filters. ``rng`` is a ``numpy.random.RandomState``; nothing else is random.
 
 ``glorot_uniform`` is the scheme of Glorot & Bengio (2010) exactly as
 scikit-learn's MLP applies it: weights *and* biases uniform in
@@ -31,32 +34,35 @@ layer; LeCun's scale is the one SELU's self-normalisation assumes.
 import numpy as np
 
 
-def glorot_uniform(n_in, n_out, rng, activation="relu", dtype=np.float64):
-    """Return ``(W, b)`` of shapes ``(n_in, n_out)`` and ``(n_out,)``.
+def glorot_uniform(n_in, n_out, rng, activation="relu", dtype=np.float64, shape=None):
+    """Return ``(W, b)`` of shapes ``shape`` (default ``(n_in, n_out)``) and ``(shape[-1],)``.
 
     ``activation`` is the name of the activation of the *hidden* layers: the
     output layer uses the same factor, as in scikit-learn.
     """
     factor = 2.0 if activation in ("logistic", "sigmoid") else 6.0
     bound = np.sqrt(factor / (n_in + n_out))
-    W = rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False)
-    b = rng.uniform(-bound, bound, n_out).astype(dtype, copy=False)
+    shape = (n_in, n_out) if shape is None else tuple(shape)
+    W = rng.uniform(-bound, bound, shape).astype(dtype, copy=False)
+    b = rng.uniform(-bound, bound, shape[-1]).astype(dtype, copy=False)
     return W, b
 
 
-def _uniform(n_in, n_out, rng, variance, dtype):
+def _uniform(n_in, n_out, rng, variance, dtype, shape):
     # A uniform law on [-r, r] has variance r^2 / 3.
     bound = np.sqrt(3.0 * variance)
-    W = rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False)
-    return W, np.zeros(n_out, dtype=dtype)
+    shape = (n_in, n_out) if shape is None else tuple(shape)
+    W = rng.uniform(-bound, bound, shape).astype(dtype, copy=False)
+    return W, np.zeros(shape[-1], dtype=dtype)
 
 
-def _normal(n_in, n_out, rng, variance, dtype):
-    W = rng.normal(0.0, np.sqrt(variance), (n_in, n_out)).astype(dtype, copy=False)
-    return W, np.zeros(n_out, dtype=dtype)
+def _normal(n_in, n_out, rng, variance, dtype, shape):
+    shape = (n_in, n_out) if shape is None else tuple(shape)
+    W = rng.normal(0.0, np.sqrt(variance), shape).astype(dtype, copy=False)
+    return W, np.zeros(shape[-1], dtype=dtype)
 
 
-def glorot_normal(n_in, n_out, rng, activation=None, dtype=np.float64):
+def glorot_normal(n_in, n_out, rng, activation=None, dtype=np.float64, shape=None):
     """Weights normal with variance ``2 / (n_in + n_out)``, biases zero.
 
     Parameters
@@ -69,11 +75,13 @@ def glorot_normal(n_in, n_out, rng, activation=None, dtype=np.float64):
         Unused; accepted so that every initialiser is called the same way.
     dtype : numpy dtype, default=np.float64
         Dtype of the returned arrays (the draws are made in float64).
+    shape : tuple of int, default=None
+        Shape of ``W``; ``None`` means ``(n_in, n_out)``.
 
     Returns
     -------
-    W : ndarray of shape (n_in, n_out)
-    b : ndarray of shape (n_out,)
+    W : ndarray of shape ``shape``
+    b : ndarray of shape (shape[-1],)
 
     Examples
     --------
@@ -82,39 +90,39 @@ def glorot_normal(n_in, n_out, rng, activation=None, dtype=np.float64):
     >>> round(float(W.var() * (300 + 100) / 2), 1), bool(b.any())
     (1.0, False)
     """
-    return _normal(n_in, n_out, rng, 2.0 / (n_in + n_out), dtype)
+    return _normal(n_in, n_out, rng, 2.0 / (n_in + n_out), dtype, shape)
 
 
-def he_uniform(n_in, n_out, rng, activation=None, dtype=np.float64):
+def he_uniform(n_in, n_out, rng, activation=None, dtype=np.float64, shape=None):
     """Weights uniform in ``±sqrt(6 / n_in)`` (variance ``2 / n_in``), biases zero.
 
     Parameters and returns as in `glorot_normal`.
     """
-    return _uniform(n_in, n_out, rng, 2.0 / n_in, dtype)
+    return _uniform(n_in, n_out, rng, 2.0 / n_in, dtype, shape)
 
 
-def he_normal(n_in, n_out, rng, activation=None, dtype=np.float64):
+def he_normal(n_in, n_out, rng, activation=None, dtype=np.float64, shape=None):
     """Weights normal with variance ``2 / n_in``, biases zero.
 
     Parameters and returns as in `glorot_normal`.
     """
-    return _normal(n_in, n_out, rng, 2.0 / n_in, dtype)
+    return _normal(n_in, n_out, rng, 2.0 / n_in, dtype, shape)
 
 
-def lecun_uniform(n_in, n_out, rng, activation=None, dtype=np.float64):
+def lecun_uniform(n_in, n_out, rng, activation=None, dtype=np.float64, shape=None):
     """Weights uniform in ``±sqrt(3 / n_in)`` (variance ``1 / n_in``), biases zero.
 
     Parameters and returns as in `glorot_normal`.
     """
-    return _uniform(n_in, n_out, rng, 1.0 / n_in, dtype)
+    return _uniform(n_in, n_out, rng, 1.0 / n_in, dtype, shape)
 
 
-def lecun_normal(n_in, n_out, rng, activation=None, dtype=np.float64):
+def lecun_normal(n_in, n_out, rng, activation=None, dtype=np.float64, shape=None):
     """Weights normal with variance ``1 / n_in``, biases zero.
 
     Parameters and returns as in `glorot_normal`.
     """
-    return _normal(n_in, n_out, rng, 1.0 / n_in, dtype)
+    return _normal(n_in, n_out, rng, 1.0 / n_in, dtype, shape)
 
 
 INITIALIZERS = {

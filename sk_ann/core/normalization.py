@@ -126,9 +126,7 @@ class BatchNorm:
         if out is None:
             out = np.empty_like(Z)
         if not training:
-            scale = self.running_var + self.epsilon
-            np.sqrt(scale, out=scale)
-            np.divide(self.gamma, scale, out=scale)
+            scale = self.inference_scale()
             shift = self.beta - self.running_mean * scale
             np.multiply(Z, scale, out=out)
             out += shift
@@ -150,6 +148,12 @@ class BatchNorm:
         out += self.beta
         self._update_running(mean, var, n_rows)
         return out
+
+    def inference_scale(self):
+        """``γ / √(running variance + ε)``: out of training, ``Z' = scale ⊙ Z + shift``."""
+        scale = self.running_var + self.epsilon
+        np.sqrt(scale, out=scale)
+        return np.divide(self.gamma, scale, out=scale)
 
     def _update_running(self, mean, var, n_rows):
         keep = 1.0 - self.momentum

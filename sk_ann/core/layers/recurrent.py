@@ -1,0 +1,808 @@
+"""Recurrent layers: neurons whose output at one step comes back as an input at the next.
+
+A recurrent layer reads a sequence ``x_1 ... x_T`` (a sample of shape
+``(timesteps, features)``) one step at a time. Each of its ``units`` neurons
+reads the step's features *and* the whole layer's output of the step before,
+its *state* :math:`h_{t-1}`, through weights of its own: input weights ``W``,
+recurrent weights ``U`` and a bias ``b``. The simplest, ``SimpleRNN``, is
+
+.. math:: z_t = x_t W + h_{t-1} U + b, \\qquad h_t = f(z_t), \\qquad h_0 = 0
+
+so that :math:`h_t` can carry what the layer has seen so far. ``LSTM`` and
+``GRU`` compute :math:`h_t` through *gates*, neurons of their own with a
+sigmoid that open and close paths for the state (see each class). A gated
+layer lays its gates' weights side by side as blocks of columns: ``W`` has
+shape ``(features, gates * units)``, ``U`` ``(units, gates * units)``, ``b``
+``(gates * units,)``, and block ``k`` of each belongs to gate ``gates[k]``.
+
+How the work is laid out:
+
+- The input's share of every step, :math:`x_t W + b`, does not depend on the
+  state: it is **one matrix product over the whole sequence**, ``P``, before the
+  steps run. Only :math:`h_{t-1} U` waits for the step before, so the loop over
+  time steps does one matrix product per step and a few element-wise
+  operations on ``(batch, units)`` arrays.
+- Inside, sequences are stored time-major, ``(timesteps, batch, ...)``, so that
+  each step's slice is contiguous; ``H[t]`` is the state *before* step ``t``
+  (``H[0] = 0``) and ``H[t + 1]`` the state after it.
+- Backpropagation through time (BPTT) walks the steps backwards. Step ``t``
+  gets ∂L/∂h_t from above (each step's output with ``return_sequences=True``,
+  the last step's otherwise) *plus* what step ``t + 1`` sends back through
+  :math:`h_t U`, turns it into the gradient of its pre-activations ``dP[t]``
+  and sends :math:`dQ_t U^\\top` on to step ``t - 1``: each step's way back
+  sits in the code next to its way forward, reading what the forward step
+  stored (the gates' outputs, the cells).
+
+After the loop, the parameter gradients are again one product over the whole
+sequence each,
+
+.. math:: \\frac{\\partial L}{\\partial W} = \\sum_t x_t^\\top dP_t, \\quad
+          \\frac{\\partial L}{\\partial U} = \\sum_t h_{t-1}^\\top dQ_t, \\quad
+          \\frac{\\partial L}{\\partial b} = \\sum_t \\mathbf{1}^\\top dP_t, \\quad
+          \\frac{\\partial L}{\\partial x_t} = dP_t W^\\top
+
+where ``dP`` is the gradient of each step's pre-activations on the input side
+and ``dQ`` on the recurrent side (the same array, except for the GRU's
+candidate, whose recurrent part passes through its reset gate).
+
+With ``return_sequences=True`` a layer outputs every step's state, shape
+``(timesteps, units)``, so that another recurrent layer (or a ``Conv1D``) can
+read it; otherwise the last state, ``(units,)``. ``dropout`` zeroes outputs of
+the layer while training (inverted dropout, as for dense layers); the
+connections from one step to the next are never dropped, which would erase
+the memory the layer is for (Zaremba et al., 2014).
+
+Initialisation, as the literature recommends: the input weights ``W`` from the
+network's initialiser (Glorot uniform by default, over the whole
+``(features, gates * units)`` matrix, as Keras does); each gate's block of
+recurrent weights an orthogonal matrix (Saxe et al., 2014), which neither
+shrinks nor stretches the state from step to step at the start; biases zero,
+except the LSTM's forget gate, whose bias of 1 keeps the memory open early in
+training (Gers et al., 2000; Jozefowicz et al., 2015).
+"""
+
+from contextlib import nullcontext
+
+import numpy as np
+
+from ..activations import ACTIVATIONS, get_activation
+from ..threads import one_blas_thread
+from .base import Layer, NeuronList, Parameter
+
+# Largest number of floats a layer keeps per chunk of samples when predicting;
+# bigger batches are cut into chunks of samples so that memory stays bounded.
+_MAX_NUMBERS = 1 << 24
+# Below this many FLOPs per step's product the steps run with BLAS on one
+# thread: threads would mostly wait for each other (see ``core.threads``).
+_THREADED_STEP_FLOPS = 1 << 26
+
+
+def orthogonal(size, rng, dtype=np.float64):
+    """A random ``(size, size)`` orthogonal matrix, uniformly distributed (Haar).
+
+    The Q of the QR decomposition of a standard normal matrix drawn from
+    ``rng``, its columns' signs fixed by R's diagonal, which makes the draw
+    uniform over orthogonal matrices (Mezzadri, 2007).
+
+    Examples
+    --------
+    >>> Q = orthogonal(4, np.random.RandomState(0))
+    >>> np.allclose(Q.T @ Q, np.eye(4))
+    True
+    """
+    q, r = np.linalg.qr(rng.normal(size=(size, size)))
+    q *= np.sign(np.diag(r))
+    return q.astype(dtype, copy=False)
+
+
+def _gate_constants(layer, halves):
+    """``(scale, shift)`` per column, to compute every block of a row with one tanh.
+
+    ``halves`` holds 0.5 for each block whose activation is the logistic
+    sigmoid and 1.0 for each tanh block. Since
+    :math:`\\sigma(z) = (1 + \\tanh(z / 2)) / 2`, scaling the pre-activations
+    by ``scale``, taking tanh, scaling by ``scale`` again and adding ``shift``
+    computes every gate at once; numpy's tanh is vectorised where scipy's
+    ``expit`` is not, which makes this several times faster. Backwards,
+    ``scale² - (a - shift)²`` is every block's slope from its output ``a``:
+    :math:`\\sigma(1 - \\sigma) = \\tfrac14 - (\\sigma - \\tfrac12)^2` and
+    :math:`1 - \\tanh^2`.
+    """
+    u = layer.units
+    scale = np.repeat(np.asarray(halves, dtype=layer.dtype), u)
+    return scale, np.where(scale == 1, 0, scale).astype(layer.dtype)
+
+
+def _tanh_slope(A, out):
+    """``1 - A * A``: tanh's derivative, read from its output ``A``."""
+    np.multiply(A, A, out=out)
+    np.subtract(1, out, out=out)
+    return out
+
+
+class _Arrays:
+    """Named work arrays for one batch size, allocated on first use and then reused."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self._arrays = {}
+
+    def get(self, name, shape):
+        array = self._arrays.get(name)
+        if array is None or array.shape != shape:
+            array = self._arrays[name] = np.empty(shape, dtype=self.dtype)
+        return array
+
+    def __getitem__(self, name):
+        """An array the forward pass filled."""
+        return self._arrays[name]
+
+    def ones(self, size):
+        ones = self._arrays.get("ones")
+        if ones is None or ones.shape != (size,):
+            ones = self._arrays["ones"] = np.ones(size, dtype=self.dtype)
+        return ones
+
+
+class _Recurrent(Layer):
+    """What every recurrent layer shares; subclasses write the step and its way back.
+
+    A subclass names its ``gates`` (blocks of columns of ``W``, ``U`` and ``b``;
+    none for ``SimpleRNN``) and implements ``_scan(P, H, work)``, which turns
+    the input projections ``P`` into the states ``H`` one step at a time, and
+    ``_scan_backward(dH, dh, work) -> (dP, dQ)``, which walks back through the
+    steps (see the module docstring).
+    """
+
+    gates = ()
+    #: One position axis: an ``input_shape`` of one axis, ``(timesteps,)``,
+    #: is a sequence of one feature.
+    d = 1
+
+    def __init__(self, units, return_sequences=False, dropout=0.0):
+        name = type(self).__name__
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
+            raise ValueError(f"{name} units must be a positive int, got {units!r}.")
+        dropout = float(dropout)
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+        self.units = int(units)
+        self.return_sequences = bool(return_sequences)
+        #: Probability that each output is zeroed during a training step.
+        self.dropout = dropout
+        self._works = {}
+        self._work = None
+
+    @property
+    def n_blocks(self):
+        """Number of blocks of columns in ``W``, ``U`` and ``b``: the gates, or 1."""
+        return max(1, len(self.gates))
+
+    @property
+    def n_out(self):
+        """Number of units (the output's last axis)."""
+        return self.units
+
+    def _output_shape(self, input_shape):
+        name = type(self).__name__
+        if len(input_shape) != 2:
+            if len(input_shape) == 1:
+                got = (f"flat samples of shape {input_shape} (a Dense or Flatten layer before "
+                       "it, a recurrent layer without return_sequences=True before it, or no "
+                       "input_shape)")
+            else:
+                got = f"samples of shape {input_shape}, with more than one position axis"
+            raise ValueError(
+                f"{name} reads sequences of shape (timesteps, features), but it receives "
+                f"{got}. Give the estimator input_shape=(timesteps, features), put recurrent "
+                "layers before any Dense, Flatten or GlobalAvgPool layer, and give "
+                "return_sequences=True to a recurrent layer that feeds another."
+            )
+        timesteps = input_shape[0]
+        return (timesteps, self.units) if self.return_sequences else (self.units,)
+
+    @property
+    def timesteps(self):
+        return self.input_shape[0]
+
+    @property
+    def n_features(self):
+        """Number of features each step reads."""
+        return self.input_shape[1]
+
+    # --- parameters -------------------------------------------------------------------
+
+    def parameters(self):
+        width = self.n_blocks * self.units
+        return [
+            Parameter("W", (self.n_features, width), "weight", self.n_features, width),
+            Parameter("U", (self.units, width), "weight", self.units, width),
+            Parameter("b", (width,), "bias"),
+        ]
+
+    def bind(self, params, grads, buffers):
+        self.W, self.U, self.b = params["W"], params["U"], params["b"]
+        self.dW, self.dU, self.db = grads["W"], grads["U"], grads["b"]
+        self.release()
+
+    def initialize(self, rng, initializer, activation):
+        """Input weights from ``initializer``, orthogonal recurrent blocks, zero biases.
+
+        ``initializer`` draws ``W`` over its whole ``(features, gates * units)``
+        shape; the biases it draws are not used. Each gate's ``(units, units)``
+        block of ``U`` is an `orthogonal` matrix. The LSTM then sets its forget
+        gate's biases to 1.
+        """
+        W, _ = initializer(self.n_features, self.n_blocks * self.units, rng, activation,
+                           self.dtype, shape=self.W.shape)
+        self.W[...] = W
+        u = self.units
+        for k in range(self.n_blocks):
+            self.U[:, k * u:(k + 1) * u] = orthogonal(u, rng, self.dtype)
+        self.b[...] = 0
+        self._initial_bias()
+
+    def _initial_bias(self):
+        """Set biases that do not start at zero."""
+
+    @property
+    def weights(self):
+        """The input weights ``W``, shape ``(features, gates * units)``."""
+        return self.W
+
+    @property
+    def recurrent_weights(self):
+        """The recurrent weights ``U``, shape ``(units, gates * units)``."""
+        return self.U
+
+    @property
+    def bias(self):
+        """The biases ``b``, shape ``(gates * units,)``."""
+        return self.b
+
+    # --- forward ----------------------------------------------------------------------
+
+    def forward(self, X, training=False, rng=None):
+        """The last state ``(n, units)``, or every step's ``(n, timesteps, units)``.
+
+        ``X`` has shape ``(n, timesteps, features)``. While training with
+        ``dropout``, outputs are zeroed with that probability (drawn from
+        ``rng``) and the others divided by ``1 - dropout``.
+        """
+        if not training:
+            return self._predict(X, self.return_sequences)
+        work = self._work_for(X.shape[0])
+        H = self._run(X, work)
+        out = H[1:].transpose(1, 0, 2) if self.return_sequences else H[-1]
+        if not self.dropout:
+            return out
+        if rng is None:
+            raise ValueError("a layer with dropout needs an rng to train.")
+        mask = work.get("mask", out.shape)
+        kept = rng.random_sample(out.shape) >= self.dropout
+        np.multiply(kept, self.dtype.type(1.0 / (1.0 - self.dropout)), out=mask)
+        return np.multiply(out, mask, out=work.get("dropped", out.shape))
+
+    def sequence(self, X):
+        """The state after every step, ``(n, timesteps, units)``, whatever ``return_sequences``.
+
+        What the layer's units hold over time, to look at (``forward`` keeps
+        only the last state unless ``return_sequences=True``).
+        """
+        return self._predict(np.asarray(X, dtype=self.dtype), True)
+
+    def _predict(self, X, sequences):
+        n = X.shape[0]
+        T, u = self.timesteps, self.units
+        out = np.empty((n, T, u) if sequences else (n, u), dtype=self.dtype)
+        per_sample = T * (2 * self.n_blocks * u + 3 * u + self.n_features)
+        step = max(1, _MAX_NUMBERS // per_sample)
+        for start in range(0, n, step):
+            H = self._run(X[start:start + step], _Arrays(self.dtype))
+            out[start:start + step] = H[1:].transpose(1, 0, 2) if sequences else H[-1]
+        return out
+
+    def _run(self, X, work):
+        """Every state ``H`` (time-major, ``H[0] = 0``) for a batch ``X``; fills ``work``."""
+        n = X.shape[0]
+        T, F, width = self.timesteps, self.n_features, self.n_blocks * self.units
+        Xt = work.get("X", (T, n, F))
+        np.copyto(Xt, X.transpose(1, 0, 2))
+        # The input's share of every step at once: x_t W + b for all t.
+        P = work.get("P", (T, n, width))
+        np.matmul(Xt.reshape(T * n, F), self.W, out=P.reshape(T * n, width))
+        P += self.b
+        H = work.get("H", (T + 1, n, self.units))
+        H[0] = 0
+        with self._step_threads(n):
+            self._scan(P, H, work)
+        return H
+
+    def _step_threads(self, n):
+        """One BLAS thread for the steps, unless each step's product is large."""
+        width = self.n_blocks * self.units
+        if 2 * n * self.units * width < _THREADED_STEP_FLOPS:
+            return one_blas_thread()
+        return nullcontext()
+
+    def _scan(self, P, H, work):
+        raise NotImplementedError
+
+    # --- backward ---------------------------------------------------------------------
+
+    def backward(self, dA, need_dX=True):
+        """Backpropagation through time: fill ``dW``, ``dU``, ``db``; return ∂loss/∂X.
+
+        ``dA`` (overwritten) is ∂loss/∂output: for every step's state with
+        ``return_sequences=True``, for the last one otherwise.
+        """
+        work = self._work
+        if work is None:
+            raise RuntimeError(f"{type(self).__name__}.backward needs a forward pass with "
+                               "training=True first.")
+        if self.dropout:
+            dA *= work["mask"]
+        n = dA.shape[0]
+        T, F, width = self.timesteps, self.n_features, self.n_blocks * self.units
+        # ∂L/∂h_t from above: every step's (time-major), or only the last one's.
+        dH = dA.transpose(1, 0, 2) if self.return_sequences else None
+        dh = work.get("dh", (n, self.units))
+        if dH is None:
+            np.copyto(dh, dA)
+        else:
+            dh[...] = 0
+        # U^T, contiguous, for the product of every step.
+        np.copyto(work.get("U_T", self.U.shape[::-1]), self.U.T)
+        with self._step_threads(n):
+            dP, dQ = self._scan_backward(dH, dh, work)
+        dP2 = dP.reshape(T * n, width)
+        H = work["H"]
+        np.matmul(H[:-1].reshape(T * n, self.units).T, dQ.reshape(T * n, width), out=self.dU)
+        Xt = work["X"]
+        np.matmul(Xt.reshape(T * n, F).T, dP2, out=self.dW)
+        # A matrix-vector product sums the rows faster than a reduction.
+        np.matmul(work.ones(T * n), dP2, out=self.db)
+        if not need_dX:
+            return None
+        dX = work.get("dX", (T, n, F))
+        np.matmul(dP2, self.W.T, out=dX.reshape(T * n, F))
+        return dX.transpose(1, 0, 2)
+
+    def _scan_backward(self, dH, dh, work):
+        raise NotImplementedError
+
+    def _work_for(self, n):
+        """The work arrays for a training batch of ``n`` samples, kept for its backward.
+
+        An epoch has at most two batch sizes (the last batch may be smaller):
+        the arrays of the two latest are kept.
+        """
+        work = self._works.get(n)
+        if work is None:
+            if len(self._works) >= 2:
+                del self._works[next(iter(self._works))]
+            work = self._works[n] = _Arrays(self.dtype)
+        self._work = work
+        return work
+
+    def release(self):
+        """Drop the work arrays kept between a training forward and its backward."""
+        self._works = {}
+        self._work = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_works"], state["_work"] = {}, None
+        return state
+
+    # --- looking inside ---------------------------------------------------------------
+
+    def get_config(self):
+        return {"units": self.units, "return_sequences": self.return_sequences,
+                "dropout": self.dropout}
+
+    @property
+    def neurons(self):
+        """The layer's units as read-only `RecurrentUnit` views, built on demand."""
+        return NeuronList(self, RecurrentUnit)
+
+
+class SimpleRNN(_Recurrent):
+    """A fully connected recurrent layer: each unit reads the step and every unit's last state.
+
+    .. math:: h_t = f(x_t W + h_{t-1} U + b), \\qquad h_0 = 0
+
+    and backwards, with :math:`z_t` the pre-activation and ∂L/∂h_t the
+    gradient from above plus the one step ``t + 1`` sends back,
+
+    .. math:: \\frac{\\partial L}{\\partial z_t} = f'(z_t) \\odot
+              \\Big(\\frac{\\partial L}{\\partial h_t}\\Big), \\qquad
+              \\frac{\\partial L}{\\partial h_{t-1}} \\mathrel{+}=
+              \\frac{\\partial L}{\\partial z_t} U^\\top
+
+    The gradient reaching step ``t - k`` has been multiplied by ``k`` factors
+    :math:`\\operatorname{diag}(f'(z)) U^\\top`; unless these are close to 1 it
+    vanishes (or explodes) over long spans, which is why a plain recurrent
+    layer forgets what happened many steps ago and ``LSTM`` and ``GRU`` exist
+    (Bengio et al., 1994).
+
+    Parameters
+    ----------
+    units : int
+        Number of units (neurons), the size of the state.
+    activation : str, default="tanh"
+        Their activation, one of the hidden activations.
+    return_sequences : bool, default=False
+        Output every step's state, ``(timesteps, units)``, rather than the last.
+    dropout : float, default=0.0
+        Probability that each output is zeroed during a training step.
+
+    Examples
+    --------
+    >>> layer = SimpleRNN(3)
+    >>> layer.build((10, 2))
+    (3,)
+    >>> [(p.name, p.shape) for p in layer.parameters()]
+    [('W', (2, 3)), ('U', (3, 3)), ('b', (3,))]
+    """
+
+    def __init__(self, units, activation="tanh", return_sequences=False, dropout=0.0):
+        super().__init__(units, return_sequences, dropout)
+        self._f = get_activation(activation, ACTIVATIONS)
+        self._activation_arg = activation
+        self.activation = self._f.name
+
+    def _scan(self, P, H, work):
+        # P keeps the pre-activations z_t: the activation's derivative may read them.
+        hU = work.get("hU", P.shape[1:])
+        for t in range(P.shape[0]):
+            z = P[t]
+            z += np.matmul(H[t], self.U, out=hU)      # z_t = x_t W + b + h_{t-1} U
+            self._f.forward(z, out=H[t + 1])          # h_t = f(z_t)
+
+    def _scan_backward(self, dH, dh, work):
+        P, H = work["P"], work["H"]
+        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
+        for t in range(P.shape[0] - 1, -1, -1):
+            if dH is not None:
+                dh += dH[t]                           # δh_t: from above, at step t
+            # ∂L/∂z_t = f'(z_t) δh_t: the activation's own backward pass.
+            self._f.backward(P[t], H[t + 1], dh, out=dZ[t])
+            np.matmul(dZ[t], U_T, out=dh)             # δh_{t-1} = δz_t U^T
+        return dZ, dZ
+
+    def get_config(self):
+        return {"units": self.units, "activation": self._activation_arg,
+                "return_sequences": self.return_sequences, "dropout": self.dropout}
+
+
+class LSTM(_Recurrent):
+    """Long short-term memory (Hochreiter & Schmidhuber, 1997): a state kept behind gates.
+
+    Besides its output :math:`h_t`, each unit keeps a *cell* :math:`c_t`, a
+    memory that changes only where its gates let it. Every step computes four
+    blocks of pre-activations from the step and the last output, one per gate,
+    ``gates = ("input", "forget", "candidate", "output")``:
+
+    .. math::
+        z_t &= x_t W + h_{t-1} U + b
+             = [z^i_t, z^f_t, z^g_t, z^o_t] \\\\
+        i_t &= \\sigma(z^i_t), \\quad f_t = \\sigma(z^f_t), \\quad
+        g_t = \\tanh(z^g_t), \\quad o_t = \\sigma(z^o_t) \\\\
+        c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t, \\qquad
+        h_t = o_t \\odot \\tanh(c_t), \\qquad h_0 = c_0 = 0
+
+    The forget gate :math:`f_t` says how much of the cell to keep, the input
+    gate :math:`i_t` how much of the candidate :math:`g_t` to write, the output
+    gate :math:`o_t` how much of the cell to show. Because :math:`c_t` is
+    :math:`c_{t-1}` times :math:`f_t` plus new writes, with the forget gate
+    open a gradient travels back along the cells almost unchanged, where a
+    ``SimpleRNN``'s is multiplied by a weight matrix and a slope at every step.
+
+    Backwards, step by step from the last (:math:`\\delta h_t` is ∂L/∂h_t from
+    above plus what step ``t + 1`` sent back, :math:`\\delta c_{t+1}` what step
+    ``t + 1`` sent back to the cell):
+
+    .. math::
+        \\delta c_t &= \\delta h_t \\odot o_t \\odot (1 - \\tanh^2 c_t)
+                      + \\delta c_{t+1} \\odot f_{t+1} \\\\
+        \\delta z^i_t &= \\delta c_t \\odot g_t \\odot i_t (1 - i_t), \\quad
+        \\delta z^f_t = \\delta c_t \\odot c_{t-1} \\odot f_t (1 - f_t) \\\\
+        \\delta z^g_t &= \\delta c_t \\odot i_t \\odot (1 - g_t^2), \\quad
+        \\delta z^o_t = \\delta h_t \\odot \\tanh c_t \\odot o_t (1 - o_t) \\\\
+        \\delta h_{t-1} &= \\delta z_t U^\\top
+                          \\quad (\\text{plus } \\partial L / \\partial h_{t-1} \\text{ from above})
+
+    Each factor is read from what the forward step stored: the gates'
+    outputs (their slopes, :math:`\\sigma(1 - \\sigma)` and :math:`1 - g^2`,
+    follow from them), the cells and their tanh.
+
+    The forget gate's biases start at 1 (Gers et al., 2000; Jozefowicz et al.,
+    2015), so that the cells remember by default at the start of training.
+
+    Parameters
+    ----------
+    units : int
+        Number of units: cells, and the size of the output.
+    return_sequences : bool, default=False
+        Output every step's :math:`h_t`, ``(timesteps, units)``, rather than the last.
+    dropout : float, default=0.0
+        Probability that each output is zeroed during a training step.
+
+    Examples
+    --------
+    >>> layer = LSTM(3, return_sequences=True)
+    >>> layer.build((10, 2))
+    (10, 3)
+    >>> [(p.name, p.shape) for p in layer.parameters()]
+    [('W', (2, 12)), ('U', (3, 12)), ('b', (12,))]
+    """
+
+    gates = ("input", "forget", "candidate", "output")
+    #: The candidate and the output use tanh; the gates, the logistic sigmoid.
+    activation = "tanh"
+
+    def _initial_bias(self):
+        u = self.units
+        self.b[u:2 * u] = 1  # the forget gate's block
+
+    def _scan(self, P, H, work):
+        T, n, _ = P.shape
+        u = self.units
+        C = work.get("C", (T + 1, n, u))              # the cells, C[0] = 0
+        C[0] = 0
+        tanh_C = work.get("tanh_C", (T, n, u))
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
+        U = work.get("U_scaled", self.U.shape)
+        np.multiply(self.U, scale, out=U)
+        P *= scale
+        hU = work.get("hU", (n, 4 * u))
+        ig = work.get("ig", (n, u))
+        for t in range(T):
+            z = P[t]                                  # becomes [i, f, g, o] in place
+            z += np.matmul(H[t], U, out=hU)           # z_t = x_t W + b + h_{t-1} U, halved
+            np.tanh(z, out=z)                         # for the gates' sigmoids, then
+            z *= scale                                # i_t, f_t, o_t = (1 + tanh(z / 2)) / 2
+            z += shift                                # and g_t = tanh(z^g)
+            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            np.multiply(f, C[t], out=C[t + 1])        # c_t = f_t c_{t-1}
+            C[t + 1] += np.multiply(i, g, out=ig)     #       + i_t g_t
+            np.tanh(C[t + 1], out=tanh_C[t])
+            np.multiply(o, tanh_C[t], out=H[t + 1])   # h_t = o_t tanh(c_t)
+
+    def _scan_backward(self, dH, dh, work):
+        P, C, tanh_C = work["P"], work["C"], work["tanh_C"]
+        T, n, _ = P.shape
+        u = self.units
+        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
+        # Each gate's slope from its output, all four blocks at once: with the
+        # constants of the forward pass, s² - (a - shift)² is σ(1 - σ) for the
+        # sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
+        slope_top = scale * scale
+        dc = work.get("dc", (n, u))
+        dc_next = work.get("dc_next", (n, u))         # δc_{t+1} f_{t+1}
+        dc_next[...] = 0
+        for t in range(T - 1, -1, -1):
+            if dH is not None:
+                dh += dH[t]                           # δh_t: from above, at step t
+            z, dz = P[t], dZ[t]                       # z holds [i, f, g, o]; dz becomes δz_t
+            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
+            _tanh_slope(tanh_C[t], out=dc)
+            dc *= o
+            dc *= dh
+            dc += dc_next
+            # δz_t = the gates' slopes times what each gate multiplies ...
+            np.subtract(z, shift, out=dz)
+            dz *= dz
+            np.subtract(slope_top, dz, out=dz)
+            dz[:, :u] *= g                            # i_t multiplies g_t
+            dz[:, u:2 * u] *= C[t]                    # f_t multiplies c_{t-1}
+            dz[:, 2 * u:3 * u] *= i                   # g_t is multiplied by i_t
+            dz[:, 3 * u:] *= tanh_C[t]                # o_t multiplies tanh(c_t)
+            # ... times δc_t for the three that write the cell, δh_t for the output gate.
+            dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
+            dz[:, 3 * u:] *= dh
+            np.multiply(dc, f, out=dc_next)           # what c_{t-1} gets through c_t
+            np.matmul(dz, U_T, out=dh)                # δh_{t-1} = δz_t U^T
+        return dZ, dZ
+
+
+class GRU(_Recurrent):
+    """Gated recurrent unit (Cho et al., 2014): an LSTM's memory with two gates and no cell.
+
+    Each step computes three blocks, ``gates = ("update", "reset", "candidate")``;
+    the update gate :math:`u_t` blends the last state with a candidate
+    :math:`n_t`, in which the reset gate :math:`r_t` scales what the last state
+    contributes:
+
+    .. math::
+        [p^u_t, p^r_t, p^n_t] &= x_t W + b, \\qquad
+        [q^u_t, q^r_t, q^n_t] = h_{t-1} U \\\\
+        u_t &= \\sigma(p^u_t + q^u_t), \\quad r_t = \\sigma(p^r_t + q^r_t), \\quad
+        n_t = \\tanh(p^n_t + r_t \\odot q^n_t) \\\\
+        h_t &= u_t \\odot h_{t-1} + (1 - u_t) \\odot n_t, \\qquad h_0 = 0
+
+    The reset gate applies after the product with ``U`` (the form of Keras's
+    and PyTorch's GRU, ``reset_after``), so that all three blocks of
+    :math:`h_{t-1} U` are one matrix product per step; unlike theirs, there is
+    no second candidate bias inside the reset. With :math:`u_t` near 1 the
+    state is copied from step to step, and so is its gradient.
+
+    Backwards, step by step from the last (:math:`\\delta h_t` as in `LSTM`):
+
+    .. math::
+        \\delta p^n_t &= \\delta h_t \\odot (1 - u_t) \\odot (1 - n_t^2), \\qquad
+        \\delta q^n_t = \\delta p^n_t \\odot r_t \\\\
+        \\delta z^u_t &= \\delta h_t \\odot (h_{t-1} - n_t) \\odot u_t (1 - u_t), \\qquad
+        \\delta z^r_t = \\delta p^n_t \\odot q^n_t \\odot r_t (1 - r_t) \\\\
+        \\delta h_{t-1} &= \\delta h_t \\odot u_t + [\\delta z^u_t, \\delta z^r_t,
+                          \\delta q^n_t]\\, U^\\top
+
+    where :math:`dP_t = [\\delta z^u_t, \\delta z^r_t, \\delta p^n_t]` and
+    :math:`dQ_t = [\\delta z^u_t, \\delta z^r_t, \\delta q^n_t]`.
+
+    Parameters
+    ----------
+    units : int
+        Number of units, the size of the state.
+    return_sequences : bool, default=False
+        Output every step's state, ``(timesteps, units)``, rather than the last.
+    dropout : float, default=0.0
+        Probability that each output is zeroed during a training step.
+
+    Examples
+    --------
+    >>> layer = GRU(3)
+    >>> layer.build((10, 2))
+    (3,)
+    >>> [(p.name, p.shape) for p in layer.parameters()]
+    [('W', (2, 9)), ('U', (3, 9)), ('b', (9,))]
+    """
+
+    gates = ("update", "reset", "candidate")
+    #: The candidate uses tanh; the gates, the logistic sigmoid.
+    activation = "tanh"
+
+    def _scan(self, P, H, work):
+        T, n, _ = P.shape
+        u = self.units
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
+        scale, shift = scale[:2 * u], shift[:2 * u]  # the gates' blocks
+        U = work.get("U_scaled", self.U.shape)
+        np.copyto(U, self.U)
+        U[:, :2 * u] *= scale
+        P[..., :2 * u] *= scale
+        # h_{t-1} U for every step: its candidate block is needed again backwards.
+        Q = work.get("Q", P.shape)
+        blend = work.get("blend", (n, u))
+        for t in range(T):
+            p, q = P[t], Q[t]                         # p becomes [u, r, n] in place
+            np.matmul(H[t], U, out=q)                 # q_t = h_{t-1} U, gates' blocks halved
+            gates = p[:, :2 * u]
+            gates += q[:, :2 * u]
+            np.tanh(gates, out=gates)
+            gates *= scale                            # u_t, r_t = (1 + tanh(z / 2)) / 2
+            gates += shift
+            update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
+            cand += np.multiply(reset, q[:, 2 * u:], out=blend)
+            np.tanh(cand, out=cand)                   # n_t = tanh(p^n + r q^n)
+            # h_t = u h_{t-1} + (1 - u) n = n + u (h_{t-1} - n)
+            np.subtract(H[t], cand, out=blend)
+            blend *= update
+            np.add(cand, blend, out=H[t + 1])
+
+    def _scan_backward(self, dH, dh, work):
+        P, Q, H = work["P"], work["Q"], work["H"]
+        T, n, _ = P.shape
+        u = self.units
+        dP, U_T = work.get("dZ", P.shape), work["U_T"]
+        # The gates' slopes from their outputs, as in LSTM: s² - (a - shift)².
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
+        slope_top = scale * scale
+        blend = work.get("blend", (n, u))
+        recurrent = work.get("dh_U", (n, u))
+        for t in range(T - 1, -1, -1):
+            if dH is not None:
+                dh += dH[t]                           # δh_t: from above, at step t
+            p, q, dp = P[t], Q[t], dP[t]              # p holds [u, r, n]; dp becomes dP_t
+            update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
+            np.subtract(p, shift, out=dp)
+            dp *= dp
+            np.subtract(slope_top, dp, out=dp)        # u(1 - u), r(1 - r), 1 - n²
+            # δp^n = δh (1 - u)(1 - n²)
+            np.subtract(1, update, out=blend)
+            blend *= dh
+            dp[:, 2 * u:] *= blend
+            # δz^u = δh (h_{t-1} - n) u(1 - u)
+            np.subtract(H[t], cand, out=blend)
+            blend *= dh
+            dp[:, :u] *= blend
+            # δz^r = δp^n q^n r(1 - r), reading q^n before it is overwritten
+            np.multiply(dp[:, 2 * u:], q[:, 2 * u:], out=blend)
+            dp[:, u:2 * u] *= blend
+            # dQ_t in place of q_t: the gates' blocks as in dP_t, then δq^n = δp^n r.
+            np.multiply(dp[:, 2 * u:], reset, out=q[:, 2 * u:])
+            q[:, :2 * u] = dp[:, :2 * u]
+            np.matmul(q, U_T, out=recurrent)
+            dh *= update                              # δh_{t-1} = δh_t u_t
+            dh += recurrent                           #            + dQ_t U^T
+        return dP, Q
+
+
+class RecurrentUnit:
+    """Read-only view of one unit of a recurrent layer: its weights, per gate.
+
+    For a gated layer (``LSTM``, ``GRU``) ``weights``, ``recurrent_weights`` and
+    ``bias`` are dicts keyed by the layer's ``gates``, e.g.
+    ``unit.weights["forget"]``; for a ``SimpleRNN`` they are the arrays and the
+    float themselves. Calling the unit on the layer's input ``X``,
+    ``(n_samples, timesteps, features)``, gives its state after every step,
+    ``(n_samples, timesteps)``, with ``return_sequences=True``, and its last
+    state, ``(n_samples,)``, otherwise.
+    """
+
+    def __init__(self, layer, index, reverse=False):
+        self._layer = layer
+        self.index = index
+        #: True for a unit of a ``Bidirectional`` layer's backward direction.
+        self.reverse = reverse
+
+    @property
+    def gates(self):
+        """The names of the unit's gates (empty for ``SimpleRNN``)."""
+        return self._layer.gates
+
+    def _per_gate(self, array):
+        u, j = self._layer.units, self.index
+        if not self.gates:
+            view = array[..., j]
+            view.flags.writeable = False
+            return view
+        views = {}
+        for k, gate in enumerate(self.gates):
+            view = array[..., k * u + j]
+            view.flags.writeable = False
+            views[gate] = view
+        return views
+
+    @property
+    def weights(self):
+        """Input weights, ``(features,)``: an array, or one per gate in a dict; read-only."""
+        return self._per_gate(self._layer.W)
+
+    @property
+    def recurrent_weights(self):
+        """Weights from every unit's last state, ``(units,)``, per gate as ``weights``."""
+        return self._per_gate(self._layer.U)
+
+    @property
+    def bias(self):
+        """The bias: a float, or one per gate in a dict."""
+        bias = self._per_gate(self._layer.b)
+        if isinstance(bias, dict):
+            return {gate: value.item() for gate, value in bias.items()}
+        return bias.item()
+
+    @property
+    def activation(self):
+        """Name of the activation of the unit's output (its candidate's, for gated units)."""
+        return self._layer.activation
+
+    def __call__(self, X):
+        layer = self._layer
+        X = np.asarray(X, dtype=layer.dtype).reshape(-1, *layer.input_shape)
+        if self.reverse:
+            X = X[:, ::-1]
+        out = layer.forward(X)[..., self.index]
+        return out[:, ::-1] if self.reverse and layer.return_sequences else out
+
+    def __repr__(self):
+        layer = self._layer
+        bias = self.bias
+        bias = (f"{bias:.4g}" if not isinstance(bias, dict)
+                else "{" + ", ".join(f"{k!r}: {v:.4g}" for k, v in bias.items()) + "}")
+        direction = ", backward" if self.reverse else ""
+        return (f"RecurrentUnit({self.index}{direction}, {type(layer).__name__}, "
+                f"n_inputs={layer.n_features}, bias={bias}, activation={self.activation!r})")
