@@ -360,6 +360,35 @@ class _Buffers:
             self.dropped = np.empty(shape, dtype=dtype)
 
 
+class UnitView:
+    """Read-only view of neuron ``index`` of a layer: its weights, bias and activation.
+
+    The neuron's weights are the slice ``W[..., index]`` of the layer's weight
+    array: a column of a dense layer, a filter of a convolution.
+    """
+
+    def __init__(self, layer, index):
+        self._layer = layer
+        self.index = index
+
+    @property
+    def weights(self):
+        """The neuron's weights, ``W[..., index]``; read-only."""
+        view = self._layer.W[..., self.index]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def bias(self):
+        """The neuron's bias, a float."""
+        return self._layer.b[self.index].item()
+
+    @property
+    def activation(self):
+        """Name of the neuron's activation function."""
+        return self._layer.activation
+
+
 class NeuronList(Sequence):
     """The neurons of a layer, as a sequence of read-only views of kind ``view``."""
 

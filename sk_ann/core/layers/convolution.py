@@ -25,7 +25,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .base import NeuronLayer, NeuronList
+from .base import NeuronLayer, NeuronList, UnitView
 from .windows import as_tuple, check_input, offset_slices, offsets, output_length
 
 # Largest window matrix, in numbers, built at once when predicting; larger
@@ -227,33 +227,13 @@ class Conv2D(_Convolution):
     d = 2
 
 
-class Filter:
+class Filter(UnitView):
     """Read-only view of one filter of a convolution: weights, bias and activation.
 
     Calling it on the layer's input, ``(n_samples, *positions, channels)``,
-    gives its feature map, ``(n_samples, *output_positions)``.
+    gives its feature map, ``(n_samples, *output_positions)``. Its ``weights``
+    have the shape ``(*kernel_size, in_channels)``.
     """
-
-    def __init__(self, layer, index):
-        self._layer = layer
-        self.index = index
-
-    @property
-    def weights(self):
-        """The filter's weights, shape ``(*kernel_size, in_channels)``; read-only."""
-        view = self._layer.W[..., self.index]
-        view.flags.writeable = False
-        return view
-
-    @property
-    def bias(self):
-        """The filter's bias, a float."""
-        return self._layer.b[self.index].item()
-
-    @property
-    def activation(self):
-        """Name of the filter's activation function."""
-        return self._layer.activation
 
     def __call__(self, X):
         X = np.asarray(X, dtype=self._layer.dtype)

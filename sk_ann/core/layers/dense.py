@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .base import NeuronLayer, NeuronList
+from .base import NeuronLayer, NeuronList, UnitView
 
 
 class Dense(NeuronLayer):
@@ -117,33 +117,13 @@ class Dense(NeuronLayer):
         return f"Dense({n_in} -> {self.units}, activation={self.activation!r}{extra})"
 
 
-class Neuron:
+class Neuron(UnitView):
     """Read-only view of one neuron: its weights, bias and activation.
 
-    Calling it on ``X`` (shape ``(n_samples, n_in)``) gives the neuron's output,
-    ``f(X @ weights + bias)``, shape ``(n_samples,)``.
+    Its ``weights`` have the shape ``(n_in,)``. Calling it on ``X`` (shape
+    ``(n_samples, n_in)``) gives the neuron's output, ``f(X @ weights + bias)``,
+    shape ``(n_samples,)``.
     """
-
-    def __init__(self, layer, index):
-        self._layer = layer
-        self.index = index
-
-    @property
-    def weights(self):
-        """The neuron's input weights, shape ``(n_in,)``; read-only."""
-        view = self._layer.W[:, self.index]
-        view.flags.writeable = False
-        return view
-
-    @property
-    def bias(self):
-        """The neuron's bias, a float."""
-        return self._layer.b[self.index].item()
-
-    @property
-    def activation(self):
-        """Name of the neuron's activation function."""
-        return self._layer.activation
 
     def __call__(self, X):
         f = self._layer._f
