@@ -14,10 +14,11 @@ sample in proportion to its number of statements. ::
     python mutation/run.py --files sk_ann/_base.py --sample 30
     python mutation/run.py --sample 120 --seed 0 --list    # the sample, without running it
 
-The suite runs in a temporary copy of the repository, never in the working
-tree, with ``pytest -x``: first the test files that name the mutated module
-(and the module's own doctests), then the rest. A mutant whose run exceeds
-``--timeout`` counts as killed by the timeout. Not part of the test suite
+The suite runs once on the unmutated code, recording which lines each test
+runs (mutation/trace_lines.py). Each mutant then runs in a temporary copy of
+the repository, never in the working tree, with ``pytest -x`` on the tests
+that run its lines, those of files naming the mutated module first. A mutant
+whose run exceeds ``--timeout`` counts as killed by the timeout. Not part of the test suite
 (a run takes tens of minutes); ``make mutation`` starts one. See
 docs/contributing.rst for how to read the report.
 """

@@ -115,6 +115,8 @@ def test_predicting_before_fit(iris, method):
     ("validation_fraction", 1.0, "'validation_fraction' parameter"),
     ("n_iter_no_change", 0, "'n_iter_no_change' parameter"),
     ("random_state", "seed", "'random_state' parameter"),
+    # numpy's seeds end at 2**32 - 1: the error names the parameter, not numpy's seed.
+    ("random_state", 2**32, "'random_state' parameter"),
 ])
 def test_bad_parameters_are_named_with_what_is_allowed(iris, param, value, match):
     X, y = iris
@@ -135,7 +137,7 @@ def test_bad_parameters_are_named_with_what_is_allowed(iris, param, value, match
     {"momentum": 0.0, "solver": "sgd"}, {"momentum": 1.0, "solver": "sgd"},
     {"beta_1": 0.0}, {"beta_2": 0.0}, {"validation_fraction": 0.0},
     {"weight_decay": 0.0, "solver": "adamw"}, {"warmup_epochs": 0},
-    {"learning_rate_init": 1e-300}, {"epsilon": 1e-300},
+    {"learning_rate_init": 1e-300}, {"epsilon": 1e-300}, {"random_state": 2**32 - 1},
 ], ids=lambda params: ",".join(f"{k}={v}" for k, v in params.items()))
 def test_the_bounds_of_each_range_that_are_allowed_are_accepted(iris, params):
     X, y = iris

@@ -13,6 +13,16 @@ from sk_ann.core.network import Network
 from sk_ann.core.training import objective
 
 
+def test_a_star_import_of_the_core_gives_its_public_names_only():
+    # What the API reference documents as sk_ann.core; not its submodules.
+    namespace = {}
+    exec("from sk_ann.core import *", namespace)
+    assert set(namespace) - {"__builtins__"} == {
+        "ACTIVATIONS", "OUTPUT_LINKS", "Activation", "INITIALIZERS", "Dense", "Neuron",
+        "LOSSES", "Loss", "Network", "BatchNorm", "OPTIMIZERS", "SGD", "Adam", "AdamW",
+        "RMSprop", "Optimizer", "LearningRateSchedule"}
+
+
 def _network(sizes=(3, 4, 3, 2), hidden="tanh", output="identity", seed=0, dtype=np.float64):
     net = Network.from_sizes(list(sizes), hidden, output, dtype=dtype)
     net.initialize(np.random.RandomState(seed))
