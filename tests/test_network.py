@@ -1,6 +1,7 @@
 """Tests for sk_ann.core.network: the flat parameter vector, gradients, pickling, init."""
 
 import copy
+import inspect
 import pickle
 
 import numpy as np
@@ -17,10 +18,11 @@ def test_a_star_import_of_the_core_gives_its_public_names_only():
     # What the API reference documents as sk_ann.core; not its submodules.
     namespace = {}
     exec("from sk_ann.core import *", namespace)
-    assert set(namespace) - {"__builtins__"} == {
-        "ACTIVATIONS", "OUTPUT_LINKS", "Activation", "INITIALIZERS", "Dense", "Neuron",
-        "LOSSES", "Loss", "Network", "BatchNorm", "OPTIMIZERS", "SGD", "Adam", "AdamW",
-        "RMSprop", "Optimizer", "LearningRateSchedule"}
+    names = set(namespace) - {"__builtins__"}
+    assert {"ACTIVATIONS", "OUTPUT_LINKS", "Activation", "INITIALIZERS", "Dense", "Neuron",
+            "Conv1D", "Conv2D", "LOSSES", "Loss", "Network", "BatchNorm", "OPTIMIZERS", "SGD",
+            "Adam", "AdamW", "RMSprop", "Optimizer", "LearningRateSchedule"} <= names
+    assert not any(inspect.ismodule(namespace[name]) for name in names)
 
 
 def _network(sizes=(3, 4, 3, 2), hidden="tanh", output="identity", seed=0, dtype=np.float64):
