@@ -288,10 +288,12 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
             self._check_same_network(Y.shape[1])
             network, state = copy.deepcopy((self.network_, self._state))
             self._update_dropout(network)
-        # Said when training diverges: the likeliest cause in the data (a few thousand rows
-        # read), then that a failed warm_start or partial_fit keeps the old model.
-        unchanged = training_hint(self, X, Y) + (
-            "" if first_pass else " The model fitted before this call is unchanged.")
+        def unchanged():
+            # Said when training diverges: the likeliest cause in the data (a few thousand
+            # rows read, only then), then that a failed warm_start or partial_fit keeps the
+            # old model.
+            return training_hint(self, X, Y) + (
+                "" if first_pass else " The model fitted before this call is unchanged.")
         with self._callback_session(X, y, sample_weight, encoder, network, state,
                                     incremental=incremental) as callbacks:
             if self.solver == "lbfgs":
@@ -300,7 +302,7 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
                 self._run_stochastic(network, loss, encoder, X, Y, y, sample_weight, state,
                                      rng, incremental, unchanged, callbacks, validation)
         if not np.isfinite(network.params).all():
-            raise ValueError(self._diverged_message(state) + unchanged)
+            raise ValueError(self._diverged_message(state) + unchanged())
         self._commit(encoder, network, state)
 
     def _loss(self, encoder):
@@ -338,7 +340,7 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
         state.loss_curve = state.loss_curve + result.loss_curve
         state.best_loss = min(state.loss_curve, default=result.loss)
         if not math.isfinite(result.loss):
-            raise ValueError(self._diverged_message(state) + unchanged)
+            raise ValueError(self._diverged_message(state) + unchanged())
         if not result.converged:
             warnings.warn(
                 f"lbfgs failed to converge after {state.n_iter} iteration(s): "
@@ -369,7 +371,7 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
                               validation_loss=validation_loss,
                               early_stopping=self.early_stopping and not incremental)
         if outcome == training.DIVERGED:
-            raise ValueError(self._diverged_message(state) + unchanged)
+            raise ValueError(self._diverged_message(state) + unchanged())
         # Each epoch's loss is taken before its steps, so a last step that made the
         # weights huge goes unseen; one batch of outputs shows it at little cost.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -378,7 +380,7 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
             raise ValueError(
                 "Training made the weights so large that the network's outputs on the "
                 f"training data overflowed after epoch {state.n_iter} "
-                f"(solver={self.solver!r}); {self._divergence_remedy()}{unchanged}"
+                f"(solver={self.solver!r}); {self._divergence_remedy()}{unchanged()}"
             )
         if outcome == training.DIVERGED_RESTORED:
             best = int(np.nanargmax(state.validation_scores)) + 1
