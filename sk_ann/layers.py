@@ -17,6 +17,7 @@ import inspect
 from numbers import Integral
 
 from .core import layers as core
+from .core.layers.base import constructor_call
 
 __all__ = ["Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
            "GlobalAvgPool", "Flatten", "LayerSpec", "SimpleRNN", "LSTM", "GRU", "Bidirectional"]
@@ -77,17 +78,7 @@ class LayerSpec:
         return hash((type(self).__name__, repr(self)))
 
     def __repr__(self):
-        signature = inspect.signature(type(self).__init__)
-        args = []
-        for name, param in signature.parameters.items():
-            if name == "self":
-                continue
-            value = getattr(self, name)
-            if param.default is inspect.Parameter.empty:
-                args.append(repr(value))
-            elif value != param.default:
-                args.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(args)})"
+        return constructor_call(self, self.get_params())
 
 
 class Dense(LayerSpec):

@@ -135,16 +135,21 @@ class Layer:
         return ()
 
     def __repr__(self):
-        # The constructor call: required arguments by position, others when not default.
-        signature = inspect.signature(type(self).__init__)
-        args = []
-        for name, value in self.get_config().items():
-            default = signature.parameters[name].default
-            if default is inspect.Parameter.empty:
-                args.append(repr(value))
-            elif value != default:
-                args.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(args)})"
+        return constructor_call(self, self.get_config())
+
+
+def constructor_call(obj, params):
+    """``obj``'s constructor call for ``params``: required ones by position, others by
+    name when they differ from their default."""
+    signature = inspect.signature(type(obj).__init__)
+    args = []
+    for name, value in params.items():
+        default = signature.parameters[name].default
+        if default is inspect.Parameter.empty:
+            args.append(repr(value))
+        elif value != default:
+            args.append(f"{name}={value!r}")
+    return f"{type(obj).__name__}({', '.join(args)})"
 
 
 def make_activation(activation):
