@@ -70,8 +70,12 @@ class _Convolution(NeuronLayer):
                 )
             out.append(n_out)
             pads.append((before, after))
-        self._pads = pads
+        self._pads = pads  # (before, after) per position axis
         self._padded = tuple(length + b + a for length, (b, a) in zip(positions, pads))
+        #: Whether the input is padded, and where it sits inside its padded copy.
+        self._is_padded = any(b or a for b, a in pads)
+        self._interior = (slice(None),) + tuple(
+            slice(b, b + n) for (b, _), n in zip(pads, positions)) + (slice(None),)
         self._offsets = offsets(self.kernel_size)
         return (*out, self.units)
 
@@ -90,13 +94,11 @@ class _Convolution(NeuronLayer):
 
     def _padded_input(self, X, buffer=None):
         """``X`` with its zero padding, written into ``buffer`` when one is given."""
-        if not any(b or a for b, a in self._pads):
+        if not self._is_padded:
             return X
         if buffer is None:
             buffer = np.zeros((X.shape[0], *self._padded, self.in_channels), dtype=self.dtype)
-        interior = (slice(None),) + tuple(
-            slice(b, b + n) for (b, _), n in zip(self._pads, X.shape[1:-1])) + (slice(None),)
-        buffer[interior] = X
+        buffer[self._interior] = X
         return buffer
 
     def _windows(self, Xp, cols):
@@ -114,7 +116,7 @@ class _Convolution(NeuronLayer):
         if training:
             work = self._work
             padded = None
-            if any(b or a for b, a in self._pads):
+            if self._is_padded:
                 padded = work.scratch("padded", (*self._padded, self.in_channels))
                 if not getattr(work, "padded_ready", False):
                     padded[...] = 0  # the border stays zero from batch to batch
@@ -151,19 +153,16 @@ class _Convolution(NeuronLayer):
         work.cols = None
         dcols = dcols.reshape(dZ.shape[0], *self.output_shape[:-1], *self.kernel_size,
                               self.in_channels)
-        padded = any(b or a for b, a in self._pads)
         dX = work.dX(self.input_shape)
-        dXp = work.scratch("dpadded", (*self._padded, self.in_channels)) if padded else dX
+        dXp = (work.scratch("dpadded", (*self._padded, self.in_channels)) if self._is_padded
+               else dX)
         dXp[...] = 0
         lead = (slice(None),) * (1 + self.d)
         out_shape = self.output_shape[:-1]
         for offset in self._offsets:
             dXp[offset_slices(offset, self.strides, out_shape)] += dcols[lead + offset]
-        if padded:
-            interior = (slice(None),) + tuple(
-                slice(b, b + n) for (b, _), n in zip(self._pads, self.input_shape[:-1])
-            ) + (slice(None),)
-            np.copyto(dX, dXp[interior])
+        if self._is_padded:
+            np.copyto(dX, dXp[self._interior])
         return dX
 
     def get_config(self):
