@@ -35,8 +35,8 @@ def trusted_types():
     >>> loaded = sio.loads(data, trusted=sk_ann.trusted_types())
     """
     from . import layers
-    from ._targets import ClassTarget, ContinuousTarget, MultiOutputClassTarget
     from ._tabular import TableEncoder
+    from ._targets import ClassTarget, ContinuousTarget, MultiOutputClassTarget
     from .autoencoder import ANNAutoencoder
     from .classifier import ANNClassifier
     from .core.activations import OUTPUT_LINKS

@@ -147,12 +147,12 @@ is_scoring.description = (
 )
 
 
-def _is_size(value):
+def is_size(value):
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
 def is_hidden_layer_sizes(value):
-    if _is_size(value) or isinstance(value, LayerSpec):
+    if is_size(value) or isinstance(value, LayerSpec):
         return True
     if isinstance(value, (str, bytes)):
         return False
@@ -160,7 +160,7 @@ def is_hidden_layer_sizes(value):
         sizes = list(value)
     except TypeError:
         return False
-    return all(_is_size(n) or isinstance(n, LayerSpec) for n in sizes)
+    return all(is_size(n) or isinstance(n, LayerSpec) for n in sizes)
 
 
 is_hidden_layer_sizes.description = (
@@ -171,14 +171,14 @@ is_hidden_layer_sizes.description = (
 
 
 def is_dense_sizes(value):
-    return _is_size(value) or (not isinstance(value, (str, bytes)) and _is_list_of(value, _is_size))
+    return is_size(value) or (not isinstance(value, (str, bytes)) and _is_list_of(value, is_size))
 
 
 def is_input_shape(value):
-    if value is None or _is_size(value):
+    if value is None or is_size(value):
         return True
     return (isinstance(value, (tuple, list)) and 1 <= len(value) <= 3
-            and all(_is_size(n) for n in value))
+            and all(is_size(n) for n in value))
 
 
 is_input_shape.description = (

@@ -17,6 +17,7 @@ from ._validation import (
     is_bool,
     is_float_dtype_or_none,
     is_random_state,
+    is_size,
     is_verbose,
     validate_params,
 )
@@ -26,20 +27,17 @@ from .core.adversarial import GENERATOR_LOSSES, AdversarialGame, TabularLink
 from .core.optimizers import OPTIMIZERS
 from .layers import Dense, hidden_specs
 
-_SOLVERS = ("adam", "adamw", "rmsprop", "sgd")
-
 
 def _is_dense_entries(value):
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        return value >= 1
+    if is_size(value):
+        return True
     if isinstance(value, (str, bytes)):
         return False
     try:
         entries = list(value)
     except TypeError:
         return False
-    return all((isinstance(e, Integral) and not isinstance(e, bool) and e >= 1)
-               or isinstance(e, Dense) for e in entries)
+    return all(is_size(e) or isinstance(e, Dense) for e in entries)
 
 
 _is_dense_entries.description = (
@@ -67,7 +65,7 @@ _is_columns.description = ("'from_dtype', None, or column indices, column names 
 
 
 def _is_pac(value):
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+    return is_size(value)
 
 
 _is_pac.description = "an int >= 1"
@@ -215,7 +213,7 @@ class ANNGAN(BaseEstimator):
         "latent_dim": Interval(Integral, 1, None, "left"),
         "generator_activation": _is_activation,
         "discriminator_activation": _is_activation,
-        "solver": OneOf(*_SOLVERS),
+        "solver": OneOf(*OPTIMIZERS),
         "generator_learning_rate": Interval(Real, 0, None, "neither"),
         "discriminator_learning_rate": Interval(Real, 0, None, "neither"),
         "beta_1": Interval(Real, 0, 1, "left"),
