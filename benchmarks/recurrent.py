@@ -45,7 +45,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
 from threadpoolctl import threadpool_limits
 
-from run import _timed, machine, matmul_rate, training_flops
+from run import _timed, dense_products, machine, matmul_rate, training_flops
 from sk_ann import ANNRegressor
 from sk_ann.layers import LSTM
 
@@ -83,7 +83,7 @@ def estimators(epochs):
 def lstm_flops(n_samples):
     """Training FLOPs of one epoch of the LSTM network: forward, then about twice backwards."""
     forward = 2 * n_samples * T * (F + UNITS) * 4 * UNITS
-    return 3 * forward + training_flops(n_samples, [UNITS, HEAD, 1]) + 2 * n_samples * UNITS * HEAD
+    return 3 * forward + training_flops(n_samples, dense_products([UNITS, HEAD, 1])) + 2 * n_samples * UNITS * HEAD
 
 
 def n_params(est):
@@ -128,7 +128,7 @@ def run(quick, repeats, rates):
         row = {"workload": "h", "description": DESCRIPTION, "dtype": name, "epochs": epochs,
                "repeats": repeats, "n_train": len(Xtr),
                "flop_limit_s": lstm_flops(len(Xtr)) / rates[name],
-               "sklearn_flop_limit_s": training_flops(len(Xtr), mlp_sizes) / rates[name]}
+               "sklearn_flop_limit_s": training_flops(len(Xtr), dense_products(mlp_sizes)) / rates[name]}
         for index, label in enumerate(times):
             ts, est = times[label], fitted[label]
             row[label] = {
