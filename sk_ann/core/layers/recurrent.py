@@ -575,36 +575,38 @@ class LSTM(_Recurrent):
         T, n, _ = P.shape
         u = self.units
         dZ, U_T = work.get("dZ", P.shape), work["U_T"]
-        # Each gate's slope from its output, all four blocks at once: with the
-        # constants of the forward pass, s² - (a - shift)² is σ(1 - σ) for the
-        # sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
+        i, f, g, o = (P[..., k * u:(k + 1) * u] for k in range(4))  # every step's gates
+        # What does not wait for the step after is computed for the whole
+        # sequence at once, so that the loop is left with the few operations
+        # that do. Each gate's slope from its output, all four blocks at once:
+        # with the constants of the forward pass, s² - (a - shift)² is
+        # σ(1 - σ) for the sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
         scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
-        slope_top = scale * scale
+        np.subtract(P, shift, out=dZ)
+        dZ *= dZ
+        np.subtract(scale * scale, dZ, out=dZ)
+        # ... times what each gate multiplies: δz_t is this times δc_t for the
+        # three that write the cell, times δh_t for the output gate.
+        dZ[..., :u] *= g                              # i_t multiplies g_t
+        dZ[..., u:2 * u] *= C[:-1]                    # f_t multiplies c_{t-1}
+        dZ[..., 2 * u:3 * u] *= i                     # g_t is multiplied by i_t
+        dZ[..., 3 * u:] *= tanh_C                     # o_t multiplies tanh(c_t)
+        # ∂c_t/∂h_t's share of δc_t: o_t (1 - tanh² c_t), overwriting tanh_C.
+        cell_slope = _tanh_slope(tanh_C, out=tanh_C)
+        cell_slope *= o
         dc = work.get("dc", (n, u))
         dc_next = work.get("dc_next", (n, u))         # δc_{t+1} f_{t+1}
         dc_next[...] = 0
         for t in range(T - 1, -1, -1):
             if dH is not None:
                 dh += dH[t]                           # δh_t: from above, at step t
-            z, dz = P[t], dZ[t]                       # z holds [i, f, g, o]; dz becomes δz_t
-            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
             # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
-            _tanh_slope(tanh_C[t], out=dc)
-            dc *= o
-            dc *= dh
+            np.multiply(cell_slope[t], dh, out=dc)
             dc += dc_next
-            # δz_t = the gates' slopes times what each gate multiplies ...
-            np.subtract(z, shift, out=dz)
-            dz *= dz
-            np.subtract(slope_top, dz, out=dz)
-            dz[:, :u] *= g                            # i_t multiplies g_t
-            dz[:, u:2 * u] *= C[t]                    # f_t multiplies c_{t-1}
-            dz[:, 2 * u:3 * u] *= i                   # g_t is multiplied by i_t
-            dz[:, 3 * u:] *= tanh_C[t]                # o_t multiplies tanh(c_t)
-            # ... times δc_t for the three that write the cell, δh_t for the output gate.
+            dz = dZ[t]
             dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
             dz[:, 3 * u:] *= dh
-            np.multiply(dc, f, out=dc_next)           # what c_{t-1} gets through c_t
+            np.multiply(dc, f[t], out=dc_next)        # what c_{t-1} gets through c_t
             np.matmul(dz, U_T, out=dh)                # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
