@@ -201,8 +201,11 @@ class BaseANN(ArchitectureMixin, CallbackSupport, BaseEstimator):
     def coefs_(self):
         """Weight arrays, one per layer with weights: for dense layers as in MLP,
         ``coefs_[i][j, k]`` links neuron j of layer i to neuron k of layer i + 1; for a
-        convolution, ``(*kernel_size, in_channels, filters)``. Views of ``network_``'s
-        parameters. Pooling and flattening layers have none."""
+        convolution, ``(*kernel_size, in_channels, filters)``; for a recurrent layer its
+        input weights ``W`` (its recurrent weights are ``recurrent_weights`` of its layer in
+        ``network_.layers``). Views of ``network_``'s parameters. Pooling and flattening
+        layers have none; ``Bidirectional`` and attention layers hold several weight
+        matrices and are left out too: read them from their layers in ``network_.layers``."""
         check_is_fitted(self)
         return [layer.weights for layer in self.network_.layers if hasattr(layer, "weights")]
 

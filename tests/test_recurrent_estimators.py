@@ -199,6 +199,9 @@ def test_float32_trains_in_float32(sequences):
     reg = _regressor([Bidirectional(LSTM(3))], dtype="float32").fit(X, target)
     assert reg.network_.params.dtype == np.float32
     assert reg.predict(X).dtype == np.float32
+    # A Bidirectional layer's two directions are read from the layer, not from coefs_.
+    assert [W.shape for W in reg.coefs_] == [(6, 1)]
+    assert reg.network_.layers[0].forward_layer.weights.shape == (F, 12)
     single = _regressor([LSTM(3)]).fit(X.astype(np.float32), target)
     assert single.network_.dtype == np.float32
 

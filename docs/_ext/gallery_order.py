@@ -17,6 +17,11 @@ READING_ORDER = [
     "plot_autoencoder_digits.py",
     "plot_convolution_digits.py",
     "plot_convolution_time_series.py",
+    "plot_recurrent_forecasting.py",
+    "plot_attention.py",
+    "plot_gan_modes.py",
+    "plot_attributions.py",
+    "plot_diagnostics.py",
     "distributed_search.py",
 ]
 
