@@ -314,9 +314,13 @@ def test_neuron_repr_names_index_inputs_and_activation():
     assert "2" in text and "4" in text and "logistic" in text
 
 
-def test_dense_repr_names_sizes_and_activation():
+def test_dense_repr_names_sizes_activation_and_options():
     text = repr(_dense(7, 5, "tanh"))
     assert "7" in text and "5" in text and "tanh" in text
+    assert "dropout" not in text and "batch_norm" not in text
+    layer = Dense(5, "tanh", dropout=0.25, batch_norm=True)
+    layer.build((7,), np.float64)
+    assert repr(layer).endswith("dropout=0.25, batch_norm=True)")
 
 
 def test_activation_that_needs_z_gets_z_not_a(monkeypatch):
