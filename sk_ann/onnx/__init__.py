@@ -58,6 +58,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 from ..autoencoder import ANNAutoencoder
 from ..classifier import ANNClassifier
 from ..regressor import ANNRegressor
+from ._activations import CONVERTIBLE_ACTIVATIONS
 from ._converters import (
     CLASSIFIER_OPTIONS,
     autoencoder_shape,
@@ -68,7 +69,8 @@ from ._converters import (
     parse_classifier,
     regressor_shape,
 )
-from ._graph import CONVERTIBLE_ACTIVATIONS, CONVERTIBLE_LAYERS, UnsupportedForOnnxError
+from ._graph import CONVERTIBLE_LAYERS
+from ._writer import UnsupportedForOnnxError
 
 skl2onnx.update_registered_converter(
     ANNClassifier, "SkAnnClassifier", classifier_shape, convert_classifier,
