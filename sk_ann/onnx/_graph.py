@@ -17,11 +17,12 @@ import numpy as np
 
 from ..core.layers.windows import offsets
 from ._activations import CONVERTIBLE_ACTIVATIONS, activation_nodes
+from ._recurrent import RECURRENT_LAYERS, recurrent_nodes
 from ._writer import UnsupportedForOnnxError
 
 #: Layer kinds the export writes; any other is refused, named, at conversion.
 CONVERTIBLE_LAYERS = ("Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D",
-                      "AvgPool2D", "GlobalAvgPool", "Flatten")
+                      "AvgPool2D", "GlobalAvgPool", "Flatten", *RECURRENT_LAYERS)
 
 
 def check_network(network, owner, layers=None):
@@ -77,6 +78,9 @@ def network_nodes(graph, network, X, layers=None):
             A = _pooling(graph, layer, A, channels_first)
         elif kind == "GlobalAvgPool":
             A, positions = _global_average(graph, layer, A, channels_first), None
+        elif kind in RECURRENT_LAYERS:
+            A = recurrent_nodes(graph, layer, A, channels_first)
+            positions = positions if layer.return_sequences else None
     if positions:
         A = _flat(graph, A, positions, channels_first)
     return A
