@@ -3,7 +3,9 @@
 Every test converts with skl2onnx and compares onnxruntime's outputs with
 ``predict``, ``predict_proba`` or ``transform`` on rows like the training data
 and on rows far from it. float32 graphs (from float32 data, so float32
-networks) agree within 1e-5 relative; float64 graphs within 1e-10.
+networks) agree within 1e-5 relative; float64 graphs within 1e-10. Recurrent
+layers are written two ways (ONNX's RNN, LSTM and GRU operators in float32
+graphs, one step looped by Scan in float64 graphs), and both are checked.
 """
 
 import numpy as np
@@ -23,10 +25,12 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 import sk_ann.onnx  # noqa: E402
 from sk_ann import ANNAutoencoder, ANNClassifier, ANNRegressor  # noqa: E402
 from sk_ann.core.activations import ACTIVATIONS, Exp  # noqa: E402
-from sk_ann.core.layers import Layer  # noqa: E402
 from sk_ann.layers import (  # noqa: E402
+    GRU,
+    LSTM,
     AvgPool1D,
     AvgPool2D,
+    Bidirectional,
     Conv1D,
     Conv2D,
     Dense,
@@ -34,6 +38,8 @@ from sk_ann.layers import (  # noqa: E402
     GlobalAvgPool,
     MaxPool1D,
     MaxPool2D,
+    MultiHeadSelfAttention,
+    SimpleRNN,
 )
 from sk_ann.onnx import UnsupportedForOnnxError  # noqa: E402
 
@@ -224,11 +230,72 @@ def test_convolutional_networks(layers, input_shape, dtype):
 
 
 def test_layers_it_cannot_write_are_refused_by_name():
-    X, _ = data(np.float32)
-    model = ANNRegressor((4,), max_iter=5, random_state=0).fit(X, X[:, 0])
-    model.network_.layers.insert(1, type("LSTM", (Layer,), {})())
-    with pytest.raises(UnsupportedForOnnxError, match=r"layer 2 \(LSTM\)"):
+    X, _ = data(np.float32, n=30, n_features=15)
+    model = ANNRegressor([LSTM(3, return_sequences=True), MultiHeadSelfAttention(1),
+                          GlobalAvgPool()], input_shape=(5, 3), max_iter=2,
+                         random_state=0).fit(X, X[:, 0])
+    with pytest.raises(UnsupportedForOnnxError, match=r"layer 2 \(MultiHeadSelfAttention\)"):
         to_onnx(model, X[:1])
+
+
+def _recurrent_cases():
+    """Each cell, with and without return_sequences, alone and inside Bidirectional."""
+    cases = []
+    for cell in (SimpleRNN, LSTM, GRU):
+        for sequences in (False, True):
+            for wrap in (lambda layer: layer, Bidirectional):
+                layer = wrap(cell(3, return_sequences=sequences))
+                cases.append([layer, GlobalAvgPool(), 4] if sequences else [layer, 4])
+    return cases
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layers", [
+    *_recurrent_cases(),
+    [LSTM(3, return_sequences=True), GRU(2)],
+    [Bidirectional(GRU(2, return_sequences=True)), SimpleRNN(3, return_sequences=True),
+     Flatten()],
+    [Conv1D(4, 2, padding="same"), GRU(3)],
+    [LSTM(3, return_sequences=True), Conv1D(2, 2), MaxPool1D(2), Dense(3)],
+], ids=repr)
+def test_recurrent_networks(layers, dtype):
+    """A classifier from flat rows, a regressor from ``(n, timesteps, features)`` samples."""
+    X, X_test = data(dtype, n=40, n_features=15)
+    model = ANNClassifier(layers, input_shape=(5, 3), max_iter=5,
+                          random_state=0).fit(X, (X[:, 0] + X[:, -1] > 0).astype(int))
+    check_classifier(model, X_test, dtype)
+    X, X_test = X.reshape(-1, 5, 3), X_test.reshape(-1, 5, 3)
+    regressor = ANNRegressor(layers, input_shape=(5, 3), max_iter=5,
+                             random_state=0).fit(X, X[:, -1, :2])
+    (predicted,) = run(regressor, X_test, dtype)
+    assert_close(predicted, regressor.predict(X_test), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_simple_rnn_every_activation(activation, dtype):
+    # float32 graphs use ONNX's RNN operator for some activations, the steps for the others.
+    X, X_test = data(dtype, n=40, n_features=15)
+    layers = [Bidirectional(SimpleRNN(2, activation=activation, return_sequences=True)), 3]
+    model = ANNRegressor(layers, input_shape=(5, 3), max_iter=5, random_state=0).fit(
+        X, X[:, -1])
+    (predicted,) = run(model, X_test, dtype)
+    assert_close(predicted.ravel(), model.predict(X_test), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_a_recurrent_graph_does_not_grow_with_the_sequence(dtype):
+    sizes = []
+    for timesteps in (4, 40):
+        X, X_test = data(dtype, n=20, n_features=2 * timesteps)
+        model = ANNRegressor([Bidirectional(GRU(2, return_sequences=True)), LSTM(2)],
+                             input_shape=(timesteps, 2), max_iter=2, random_state=0).fit(
+            X, X[:, 0])
+        onx = to_onnx(model, X[:1])
+        sizes.append(len(onx.graph.node))
+        (predicted,) = run(model, X_test, dtype)
+        assert_close(predicted.ravel(), model.predict(X_test), dtype)
+    assert sizes[0] == sizes[1]
 
 
 def test_a_single_class_is_refused():

@@ -10,11 +10,16 @@ onnxruntime); a plain ``import sk_ann`` never imports them.
 What converts: every hidden activation (one per layer or one for all), batch
 normalisation (its running statistics, folded into the weights), dropout
 (nothing to write at prediction time), the layers ``Dense``, ``Conv1D``,
-``Conv2D``, max and average pooling, ``GlobalAvgPool`` and ``Flatten``, every
+``Conv2D``, max and average pooling, ``GlobalAvgPool``, ``Flatten`` and the
+recurrent ``SimpleRNN``, ``LSTM``, ``GRU`` and ``Bidirectional``, every
 classification target (binary, multiclass, multilabel, one-hot, several label
 columns) and every regression output link (Poisson's capped exponential
 included), in float32 graphs (the default, from float32 ``X``) and float64
-ones (from float64 ``X``). Anything else (another layer kind) is refused when
+ones (from float64 ``X``). Recurrent layers become ONNX's ``RNN``, ``LSTM``
+and ``GRU`` operators in float32 graphs; onnxruntime has those for float32
+only, so float64 graphs loop over the time steps with ``Scan`` (as does a
+``SimpleRNN`` whose activation is not tanh, logistic or relu, in either
+dtype). Anything else (the attention and token layers) is refused when
 converting, with an ``UnsupportedForOnnxError`` naming it, never written wrong.
 
 Classifiers take skl2onnx's options for classifiers: ``zipmap`` (default
@@ -58,6 +63,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 from ..autoencoder import ANNAutoencoder
 from ..classifier import ANNClassifier
 from ..regressor import ANNRegressor
+from ._activations import CONVERTIBLE_ACTIVATIONS
 from ._converters import (
     CLASSIFIER_OPTIONS,
     autoencoder_shape,
@@ -68,7 +74,8 @@ from ._converters import (
     parse_classifier,
     regressor_shape,
 )
-from ._graph import CONVERTIBLE_ACTIVATIONS, CONVERTIBLE_LAYERS, UnsupportedForOnnxError
+from ._graph import CONVERTIBLE_LAYERS
+from ._writer import UnsupportedForOnnxError
 
 skl2onnx.update_registered_converter(
     ANNClassifier, "SkAnnClassifier", classifier_shape, convert_classifier,

@@ -20,13 +20,9 @@ from skl2onnx.common.data_types import (
 )
 from skl2onnx.common.utils_classifier import get_label_classes
 
-from ._graph import (
-    GraphWriter,
-    UnsupportedForOnnxError,
-    capped_exp_nodes,
-    check_network,
-    network_nodes,
-)
+from ._activations import capped_exp_nodes
+from ._graph import check_network, network_nodes
+from ._writer import GraphWriter, UnsupportedForOnnxError
 
 #: skl2onnx's options for classifiers, as it registers them for MLPClassifier.
 CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "output_class_labels": [False, True],

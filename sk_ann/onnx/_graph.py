@@ -1,9 +1,8 @@
 """A fitted core network written as ONNX operators, layer by layer.
 
-``GraphWriter`` wraps the scope and container skl2onnx hands a converter:
-``constant`` adds an initializer, ``node`` an operator, each under a fresh
-name. ``network_nodes`` emits the layers of a network from its input to its raw
-outputs (before the output link, which the estimator's converter adds).
+``network_nodes`` emits the layers of a network from its input to its raw
+outputs (before the output link, which the estimator's converter adds), into a
+``GraphWriter``.
 
 Two layouts meet here. sk_ann keeps samples channels last, ``(n, *positions,
 channels)``; ONNX's Conv and pooling operators read channels first, ``(n,
@@ -15,23 +14,15 @@ Dense layer after a convolution reads it flattened in channels-last order.
 import math
 
 import numpy as np
-from onnx import TensorProto
-from onnx.helper import np_dtype_to_tensor_dtype
 
-from ..core.activations import SELU, Exp, LeakyReLU
 from ..core.layers.windows import offsets
+from ._activations import CONVERTIBLE_ACTIVATIONS, activation_nodes
+from ._recurrent import RECURRENT_LAYERS, recurrent_nodes
+from ._writer import UnsupportedForOnnxError
 
 #: Layer kinds the export writes; any other is refused, named, at conversion.
 CONVERTIBLE_LAYERS = ("Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D",
-                      "AvgPool2D", "GlobalAvgPool", "Flatten")
-
-#: Hidden activations the export writes (every one of ``sk_ann.core.activations.ACTIVATIONS``).
-CONVERTIBLE_ACTIVATIONS = ("identity", "logistic", "sigmoid", "tanh", "relu", "leaky_relu",
-                           "elu", "selu", "gelu", "softplus", "silu")
-
-
-class UnsupportedForOnnxError(ValueError):
-    """An estimator holds something the ONNX export cannot write (a layer kind, a target)."""
+                      "AvgPool2D", "GlobalAvgPool", "Flatten", *RECURRENT_LAYERS)
 
 
 def check_network(network, owner, layers=None):
@@ -50,48 +41,6 @@ def check_network(network, owner, layers=None):
                 f"{owner}: layer {k} ({kind}) has the activation {layer.activation!r}, which "
                 f"sk_ann.onnx cannot write; it converts {list(CONVERTIBLE_ACTIVATIONS)}."
             )
-
-
-class GraphWriter:
-    """Adds initializers and operators to a converter's container under fresh names.
-
-    Parameters
-    ----------
-    scope, container : skl2onnx Scope and ModelComponentContainer
-        What skl2onnx passes a converter.
-    dtype : numpy dtype
-        ``np.float32`` or ``np.float64``: the dtype of every real-valued
-        tensor of the graph.
-    """
-
-    def __init__(self, scope, container, dtype):
-        self.scope = scope
-        self.container = container
-        self.dtype = np.dtype(dtype)
-        self.proto_dtype = np_dtype_to_tensor_dtype(self.dtype)
-
-    def constant(self, hint, values, dtype=None):
-        """Name of a new initializer holding ``values`` (real ones in the graph's dtype)."""
-        values = np.asarray(values)
-        if values.dtype.kind in "US" or values.dtype == object:
-            proto, content = TensorProto.STRING, [str(v).encode("utf-8") for v in values.ravel()]
-        else:
-            values = values.astype(dtype or self.dtype)
-            proto, content = np_dtype_to_tensor_dtype(values.dtype), values.ravel()
-        name = self.scope.get_unique_variable_name(hint)
-        self.container.add_initializer(name, proto, list(values.shape), content)
-        return name
-
-    def node(self, op_type, inputs, hint=None, output=None, domain="", **attributes):
-        """Add an ``op_type`` operator; return the name of its output."""
-        output = output or self.scope.get_unique_variable_name(hint or op_type.lower())
-        self.container.add_node(op_type, list(inputs), output, op_domain=domain,
-                                name=self.scope.get_unique_operator_name(op_type), **attributes)
-        return output
-
-    def cast(self, name, to=None):
-        """``name`` cast to the graph's dtype (or the ONNX type ``to``)."""
-        return self.node("Cast", [name], "cast", to=self.proto_dtype if to is None else to)
 
 
 def network_nodes(graph, network, X, layers=None):
@@ -129,6 +78,9 @@ def network_nodes(graph, network, X, layers=None):
             A = _pooling(graph, layer, A, channels_first)
         elif kind == "GlobalAvgPool":
             A, positions = _global_average(graph, layer, A, channels_first), None
+        elif kind in RECURRENT_LAYERS:
+            A = recurrent_nodes(graph, layer, A, channels_first)
+            positions = positions if layer.return_sequences else None
     if positions:
         A = _flat(graph, A, positions, channels_first)
     return A
@@ -217,73 +169,3 @@ def _folded(layer):
         np.asarray(norm.running_var, np.float64) + norm.epsilon)
     shift = np.asarray(norm.beta, np.float64) - np.asarray(norm.running_mean, np.float64) * scale
     return W * scale, b * scale + shift
-
-
-def activation_nodes(graph, name, Z):
-    """Write the activation ``name`` applied to ``Z``; return the output's name."""
-    if name == "identity":
-        return Z
-    simple = {"logistic": "Sigmoid", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
-    if name in simple:
-        return graph.node(simple[name], [Z], name)
-    if name == "leaky_relu":
-        # max(z, slope * z), as sk_ann computes it; the slope stays in the graph's dtype
-        # (an attribute of LeakyRelu would be a float32).
-        slope = graph.constant("slope", LeakyReLU.negative_slope)
-        return graph.node("Max", [Z, graph.node("Mul", [Z, slope])], name)
-    if name in ("elu", "selu"):
-        alpha, scale = (SELU.alpha, SELU.scale) if name == "selu" else (1.0, 1.0)
-        # scale * (max(z, 0) + alpha * (exp(min(z, 0)) - 1)): exp never sees z > 0.
-        zero, one = graph.constant("zero", 0.0), graph.constant("one", 1.0)
-        negative = graph.node("Sub", [graph.node("Exp", [graph.node("Min", [Z, zero])]), one])
-        negative = graph.node("Mul", [negative, graph.constant("alpha", alpha)])
-        A = graph.node("Add", [graph.node("Relu", [Z]), negative], name)
-        return graph.node("Mul", [A, graph.constant("scale", scale)], name) if name == "selu" else A
-    if name == "gelu":
-        # Exact GELU, z * Phi(z) = z * (1 + erf(z / sqrt 2)) / 2.
-        u = graph.node("Mul", [Z, graph.constant("rsqrt2", 1 / math.sqrt(2))])
-        erf = graph.node("Erf", [u]) if graph.dtype == np.float32 else _erf_series(graph, u)
-        half = graph.node("Mul", [graph.node("Add", [erf, graph.constant("one", 1.0)]),
-                                  graph.constant("half", 0.5)])
-        return graph.node("Mul", [Z, half], name)
-    if name == "softplus":
-        # max(z, 0) + log(1 + exp(-|z|)), which never overflows; onnxruntime has no
-        # float64 Softplus.
-        tail = graph.node("Exp", [graph.node("Neg", [graph.node("Abs", [Z])])])
-        tail = graph.node("Log", [graph.node("Add", [tail, graph.constant("one", 1.0)])])
-        return graph.node("Add", [graph.node("Relu", [Z]), tail], name)
-    if name == "silu":
-        return graph.node("Mul", [Z, graph.node("Sigmoid", [Z])], name)
-    raise UnsupportedForOnnxError(f"the activation {name!r} cannot be exported to ONNX.")
-
-
-def _erf_series(graph, u):
-    """erf in float64 from elementary operators, for runtimes without a double Erf.
-
-    onnxruntime has Erf for float32 only. With every term positive (no
-    cancellation), ``erf(u) = 2/sqrt(pi) e^(-u^2) u sum_n (2u^2)^n / (1*3*...*(2n+1))``;
-    beyond |u| = 6 erf is +-1 to double precision, so u is clipped there, and
-    100 terms, summed by Horner's rule, reach 2e-15 on [-6, 6].
-    """
-    u = graph.node("Min", [graph.node("Max", [u, graph.constant("low", -6.0)]),
-                           graph.constant("high", 6.0)], "u")
-    u2 = graph.node("Mul", [u, u], "u2")
-    two_u2 = graph.node("Add", [u2, u2], "two_u2")
-    one = graph.constant("one", 1.0)
-    total = one
-    for n in range(_ERF_TERMS, 0, -1):
-        term = graph.node("Mul", [graph.node("Mul", [total, two_u2]),
-                                  graph.constant("inverse", 1.0 / (2 * n + 1))])
-        total = graph.node("Add", [term, one], "erf_sum")
-    gauss = graph.node("Exp", [graph.node("Neg", [u2])])
-    scale = graph.node("Mul", [gauss, graph.constant("two_over_sqrt_pi", 2 / math.sqrt(math.pi))])
-    return graph.node("Mul", [graph.node("Mul", [u, scale]), total], "erf")
-
-
-_ERF_TERMS = 100
-
-
-def capped_exp_nodes(graph, Z):
-    """Poisson's output link: ``exp(min(z, B))``, ``B`` the bound sk_ann caps at for the dtype."""
-    bound = graph.constant("exp_bound", Exp.upper_bound(graph.dtype))
-    return graph.node("Exp", [graph.node("Min", [Z, bound])], "exp")
