@@ -268,10 +268,15 @@ def test_predicting_in_chunks_of_samples_gives_the_same_output(c, monkeypatch):
     layer = _layer_for(c, dropout=0.0)
     _bind(layer, (*c["lengths"], c["channels"]))
     X = np.random.default_rng(2).normal(size=(5, *c["lengths"], c["channels"]))
+    monkeypatch.setattr(convolution_module, "_MAX_WINDOW_NUMBERS", 1 << 40)
     whole = layer.forward(X)
-    # One window matrix per sample: every chunk holds a single sample.
-    monkeypatch.setattr(convolution_module, "_MAX_WINDOW_NUMBERS", 1)
-    np.testing.assert_allclose(layer.forward(X), whole, rtol=1e-13, atol=1e-15)
+    per_sample = (math.prod(layer.output_shape[:-1]) * math.prod(layer.kernel_size)
+                  * layer.in_channels)
+    # Chunks of one sample, then of two (the last chunk, of one, reuses part of
+    # the buffers the others filled: its padding must still be zero).
+    for samples in (1, 2):
+        monkeypatch.setattr(convolution_module, "_MAX_WINDOW_NUMBERS", samples * per_sample)
+        np.testing.assert_allclose(layer.forward(X), whole, rtol=1e-13, atol=1e-15)
 
 
 def test_batch_norm_normalises_each_filter_over_samples_and_positions():

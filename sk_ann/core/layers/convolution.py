@@ -29,8 +29,11 @@ from .base import NeuronLayer, NeuronList, UnitView
 from .windows import as_tuple, check_input, offset_slices, offsets, output_length
 
 # Largest window matrix, in numbers, built at once when predicting; larger
-# batches are cut into chunks of samples so that memory stays bounded.
-_MAX_WINDOW_NUMBERS = 1 << 23
+# batches are cut into chunks of samples. Half a megabyte in float32: with
+# windows that stay in cache from their copy to their product, predicting the
+# series of benchmark (g) took about two thirds of the time it took with
+# chunks of 2**23 numbers.
+_MAX_WINDOW_NUMBERS = 1 << 17
 
 
 class _Convolution(NeuronLayer):
@@ -126,14 +129,20 @@ class _Convolution(NeuronLayer):
             np.matmul(cols, W2, out=Z2)
             work.cols = cols
         else:
-            per_sample = math.prod(cols_shape)
-            step = max(1, _MAX_WINDOW_NUMBERS // per_sample)
+            # Chunks of samples small enough for their windows to stay in cache
+            # between the copy and the product, with buffers shared by all chunks.
+            step = min(X.shape[0], max(1, _MAX_WINDOW_NUMBERS // math.prod(cols_shape)))
+            window_buffer = np.empty((step, *cols_shape), dtype=self.dtype)
+            padded_buffer = (np.zeros((step, *self._padded, self.in_channels), dtype=self.dtype)
+                             if self._is_padded else None)
             rows = math.prod(self.output_shape[:-1])
             for start in range(0, X.shape[0], step):
                 chunk = X[start:start + step]
-                cols = self._windows(self._padded_input(chunk),
-                                     np.empty((chunk.shape[0], *cols_shape), dtype=self.dtype))
-                np.matmul(cols, W2, out=Z2[start * rows:(start + chunk.shape[0]) * rows])
+                m = chunk.shape[0]
+                padded = self._padded_input(
+                    chunk, None if padded_buffer is None else padded_buffer[:m])
+                cols = self._windows(padded, window_buffer[:m])
+                np.matmul(cols, W2, out=Z2[start * rows:(start + m) * rows])
         Z2 += self.b
 
     def _affine_backward(self, dZ, need_dX=True):
