@@ -10,7 +10,9 @@ table: a plain GAN covers 1 of 8 ring modes and about 3 of 25 grid modes;
 VEEGAN 8 and 24.6.)
 
 Each choice changes one thing from the plain GAN (original minimax loss, no
-packing) or from the defaults, so the table shows what each choice does:
+packing), from the old defaults (DCGAN's Adam at 2e-4) or from the defaults,
+so the table shows what each choice does. Each fit's samples are judged as
+generated and after the discriminator's rejection sampling:
 
     python benchmarks/gan_modes.py               # every choice, 3 seeds (some minutes)
     python benchmarks/gan_modes.py --seeds 1 --choices plain defaults
@@ -53,7 +55,11 @@ def modes_and_quality(samples, centres, std):
     return len(covered), float(good.mean())
 
 
-BASE = dict(generator_loss="minimax", pac=1)
+# The first rows were measured with the defaults of their time, which these
+# pin: DCGAN's Adam setting, constant learning rates.
+DCGAN_ADAM = dict(generator_learning_rate=2e-4, discriminator_learning_rate=2e-4, beta_2=0.999,
+                  learning_rate_decay=0.0)
+BASE = dict(DCGAN_ADAM, generator_loss="minimax", pac=1)
 CHOICES = {
     "plain": dict(BASE),
     "non-saturating": dict(BASE, generator_loss="non-saturating"),
@@ -66,24 +72,53 @@ CHOICES = {
     "non-saturating + label smoothing 0.1": dict(BASE, generator_loss="non-saturating",
                                                  label_smoothing=0.1),
     "non-saturating + lr ratio (D 2x)": dict(BASE, generator_loss="non-saturating",
-                                             discriminator_learning_rate=2 * ANNGAN().
-                                             generator_learning_rate),
+                                             discriminator_learning_rate=4e-4),
     "non-saturating + pac 2 + lr ratio (D 2x)": dict(
-        BASE, generator_loss="non-saturating", pac=2,
-        discriminator_learning_rate=2 * ANNGAN().generator_learning_rate),
+        BASE, generator_loss="non-saturating", pac=2, discriminator_learning_rate=4e-4),
+    # From the old defaults (non-saturating, pac 2, DCGAN's Adam) to the new ones.
+    "old defaults + decay over the last half": dict(DCGAN_ADAM, learning_rate_decay=0.5),
+    "old defaults + D lr 4e-4 + decay": dict(DCGAN_ADAM, discriminator_learning_rate=4e-4,
+                                             learning_rate_decay=0.5),
+    "old defaults + lr 1e-3": dict(DCGAN_ADAM, generator_learning_rate=1e-3,
+                                   discriminator_learning_rate=1e-3),
+    "old defaults + lr 1e-3 + decay": dict(DCGAN_ADAM, generator_learning_rate=1e-3,
+                                           discriminator_learning_rate=1e-3,
+                                           learning_rate_decay=0.5),
+    "old defaults + lr 2e-3 + decay": dict(DCGAN_ADAM, generator_learning_rate=2e-3,
+                                           discriminator_learning_rate=2e-3,
+                                           learning_rate_decay=0.5),
+    "old defaults + lr 2e-3 + decay over all updates": dict(
+        DCGAN_ADAM, generator_learning_rate=2e-3, discriminator_learning_rate=2e-3,
+        learning_rate_decay=1.0),
+    "old defaults + lr 2e-3 + decay + pac 1": dict(
+        DCGAN_ADAM, generator_learning_rate=2e-3, discriminator_learning_rate=2e-3,
+        learning_rate_decay=0.5, pac=1),
+    "old defaults + lr 4e-3 + decay": dict(DCGAN_ADAM, generator_learning_rate=4e-3,
+                                           discriminator_learning_rate=4e-3,
+                                           learning_rate_decay=0.5),
+    # The defaults: lr 2e-3, beta_2 0.9, decay over the last half.
+    "defaults": dict(),
+    "defaults + β₁ 0": dict(beta_1=0.0),
+    "defaults + (64, 64) layers": dict(generator_layer_sizes=(64, 64),
+                                       discriminator_layer_sizes=(64, 64)),
+    "defaults + batch 512": dict(batch_size=512),
 }
 
 
 def run(choice, data, seed, n_train=5000, n_samples=2500):
+    """One fit; its samples judged as generated and after rejection sampling."""
     X, centres = data(n_train, np.random.RandomState(1000 + seed))
     std = RING_STD if data is ring else GRID_STD
     gan = ANNGAN(random_state=seed, **CHOICES[choice])
-    start = time.perf_counter()
+    start = time.process_time()
     gan.fit(X)
-    seconds = time.perf_counter() - start
-    modes, quality = modes_and_quality(gan.sample(n_samples, random_state=seed), centres, std)
+    seconds = time.process_time() - start
+    modes, quality = modes_and_quality(
+        gan.sample(n_samples, random_state=seed, rejection_sampling=False), centres, std)
+    modes_rs, quality_rs = modes_and_quality(gan.sample(n_samples, random_state=seed), centres,
+                                             std)
     return dict(choice=choice, data=data.__name__, seed=seed, modes=modes, quality=quality,
-                seconds=seconds)
+                modes_rejection=modes_rs, quality_rejection=quality_rs, seconds=seconds)
 
 
 def main(argv=None):
@@ -103,21 +138,24 @@ def main(argv=None):
     out = Path(__file__).parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(rows, indent=1))
-    total = {"ring": 8, "grid": 25}
-    print("| choice | " + " | ".join(f"{name}: modes of {total[name]} | {name}: high quality"
-                                    for name in args.data) + " | s per fit |")
-    print("|---" * (2 * len(args.data) + 2) + "|")
+    print("| choice | seeds | " + " | ".join(
+        f"{name}: modes, per seed | {name}: high quality, per seed" for name in args.data)
+        + " | CPU s per fit |")
+    print("|---" * (2 * len(args.data) + 3) + "|")
     for choice in args.choices:
         cells = []
         for name in args.data:
             runs = [r for r in rows if r["choice"] == choice and r["data"] == name]
-            modes = [r["modes"] for r in runs]
-            quality = [r["quality"] for r in runs]
-            cells += [f"{np.mean(modes):.1f} ({', '.join(map(str, modes))})",
-                      f"{np.mean(quality):.0%}"]
+            for suffix in ("", "_rejection"):
+                modes = ", ".join(str(r["modes" + suffix]) for r in runs)
+                quality = ", ".join(f"{r['quality' + suffix]:.1%}" for r in runs)
+                cells.append((modes, quality))
+        seeds = ", ".join(str(r["seed"]) for r in rows
+                          if r["choice"] == choice and r["data"] == args.data[0])
         seconds = np.mean([r["seconds"] for r in rows if r["choice"] == choice])
-        print(f"| {choice} | " + " | ".join(cells) + f" | {seconds:.0f} |")
-
+        for label, picked in (("", cells[0::2]), (" + rejection sampling", cells[1::2])):
+            print(f"| {choice}{label} | {seeds} | "
+                  + " | ".join(f"{m} | {q}" for m, q in picked) + f" | {seconds:.0f} |")
 
 if __name__ == "__main__":
     main()
