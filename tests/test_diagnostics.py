@@ -145,6 +145,18 @@ def test_loss_curves(curve, kind):
     assert [f.kind for f in findings] == ([kind] if kind else [])
 
 
+@pytest.mark.parametrize("last, flagged", [(0.994, True), (0.996, False)])
+def test_still_improving_means_a_fall_of_over_half_a_percent_in_the_last_iterations(
+        last, flagged):
+    # A plateau, a sudden drop, then a slow fall over the last 10 iterations:
+    # the fall is measured from where those iterations start (1.0), not from the plateau.
+    curve = np.r_[np.full(39, 1.5), np.linspace(1.0, last, 11)]
+    findings = curve_findings(curve, n_iter=50, max_iter=50, tol=1e-4)
+    assert [f.kind for f in findings] == (["still_improving"] if flagged else [])
+    if flagged:
+        assert "by 0.6% over the last 10 iterations" in findings[0].message
+
+
 def test_overfitting_is_a_validation_score_falling_while_the_loss_falls():
     loss = np.linspace(1.0, 0.1, 30)
     scores = np.r_[np.linspace(0.5, 0.9, 10), np.linspace(0.9, 0.7, 20)]

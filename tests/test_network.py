@@ -25,6 +25,15 @@ def test_a_star_import_of_the_core_gives_its_public_names_only():
     assert not any(inspect.ismodule(namespace[name]) for name in names)
 
 
+def test_a_star_import_of_the_core_layers_gives_every_kind_of_layer_and_no_modules():
+    namespace = {}
+    exec("from sk_ann.core.layers import *", namespace)
+    names = set(namespace) - {"__builtins__"}
+    from sk_ann.core.layers import LAYERS
+    assert set(LAYERS) | {"Layer", "NeuronLayer", "Parameter", "Buffer", "LAYERS"} <= names
+    assert not any(inspect.ismodule(namespace[name]) for name in names)
+
+
 def _network(sizes=(3, 4, 3, 2), hidden="tanh", output="identity", seed=0, dtype=np.float64):
     net = Network.from_sizes(list(sizes), hidden, output, dtype=dtype)
     net.initialize(np.random.RandomState(seed))

@@ -528,6 +528,9 @@ def test_convolution_display_layout(conv2d, digits):
     assert [ax.get_title() for ax in display.axes_[1]] == [f"filter {j}" for j in range(4)]
     # One channel in: the input row has one image, the other cells are switched off.
     assert [ax.axison for ax in display.axes_[0]] == [True, False, False, False]
+    # The smallest max_filters: one filter and one map per layer, one column.
+    single = ConvolutionDisplay.from_estimator(conv2d, X[0], layers="all", max_filters=1)
+    assert single.axes_.shape == (6, 1) and [len(s) for s in single.shown_] == [1, 1, 1]
     assert display.feature_map_artists_[1][2].get_array().shape == (4, 4)
     assert display.filter_artists_[2][0].get_array().shape == (2, 3)
     assert display.figure_ is display.axes_[0, 0].figure
