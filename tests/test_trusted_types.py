@@ -66,6 +66,9 @@ def test_trusted_types_are_sk_ann_types_only():
     assert names == sorted(set(names))
     assert all(name.startswith("sk_ann.") for name in names)
     assert "sk_ann.core.network.Network" in names
+    # Every layer spec a model can hold, but not their abstract base, which none holds.
+    assert "sk_ann.layers.LSTM" in names and "sk_ann.layers.TransformerEncoder" in names
+    assert "sk_ann.layers.LayerSpec" not in names
 
 
 def test_trusted_types_cover_a_fitted_gan_but_a_numpy_dtype():
