@@ -169,6 +169,19 @@ def test_gradients_over_a_long_sequence(cell):
     _check_layer_gradients(cell(3), 30, 2, 2, seed=12)
 
 
+@pytest.mark.parametrize("steps_per_block", [1, 3, 7])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_lstm_gradients_when_its_backward_works_in_blocks_of_steps(
+        steps_per_block, return_sequences, monkeypatch):
+    # The factors the LSTM's backward computes ahead of its steps, a block of
+    # steps at a time: blocks of one step, blocks that do not divide the
+    # sequence, and one block for the whole sequence.
+    n, units = 2, 3
+    monkeypatch.setattr(recurrent, "_BACKWARD_BLOCK_NUMBERS",
+                        steps_per_block * n * 4 * units)
+    _check_layer_gradients(LSTM(units, return_sequences=return_sequences), 6, 2, n, seed=13)
+
+
 @pytest.mark.parametrize("cell", CELLS)
 def test_need_dx_false_returns_none_and_fills_the_same_gradients(cell):
     layer = cell(3, return_sequences=True)

@@ -75,6 +75,9 @@ _MAX_NUMBERS = 1 << 24
 # Below this many FLOPs per step's product the steps run with BLAS on one
 # thread: threads would mostly wait for each other (see ``core.threads``).
 _THREADED_STEP_FLOPS = 1 << 26
+# Numbers of gate pre-activations in a block of steps whose backward factors
+# an LSTM computes at once (a few hundred kilobytes: they stay in cache).
+_BACKWARD_BLOCK_NUMBERS = 1 << 18
 
 
 def orthogonal(size, rng, dtype=np.float64):
@@ -575,40 +578,55 @@ class LSTM(_Recurrent):
         T, n, _ = P.shape
         u = self.units
         dZ, U_T = work.get("dZ", P.shape), work["U_T"]
-        i, f, g, o = (P[..., k * u:(k + 1) * u] for k in range(4))  # every step's gates
-        # What does not wait for the step after is computed for the whole
-        # sequence at once, so that the loop is left with the few operations
-        # that do. Each gate's slope from its output, all four blocks at once:
-        # with the constants of the forward pass, s² - (a - shift)² is
-        # σ(1 - σ) for the sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
-        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
-        np.subtract(P, shift, out=dZ)
-        dZ *= dZ
-        np.subtract(scale * scale, dZ, out=dZ)
-        # ... times what each gate multiplies: δz_t is this times δc_t for the
-        # three that write the cell, times δh_t for the output gate.
-        dZ[..., :u] *= g                              # i_t multiplies g_t
-        dZ[..., u:2 * u] *= C[:-1]                    # f_t multiplies c_{t-1}
-        dZ[..., 2 * u:3 * u] *= i                     # g_t is multiplied by i_t
-        dZ[..., 3 * u:] *= tanh_C                     # o_t multiplies tanh(c_t)
-        # ∂c_t/∂h_t's share of δc_t: o_t (1 - tanh² c_t), overwriting tanh_C.
-        cell_slope = _tanh_slope(tanh_C, out=tanh_C)
-        cell_slope *= o
         dc = work.get("dc", (n, u))
         dc_next = work.get("dc_next", (n, u))         # δc_{t+1} f_{t+1}
         dc_next[...] = 0
-        for t in range(T - 1, -1, -1):
-            if dH is not None:
-                dh += dH[t]                           # δh_t: from above, at step t
-            # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
-            np.multiply(cell_slope[t], dh, out=dc)
-            dc += dc_next
-            dz = dZ[t]
-            dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
-            dz[:, 3 * u:] *= dh
-            np.multiply(dc, f[t], out=dc_next)        # what c_{t-1} gets through c_t
-            np.matmul(dz, U_T, out=dh)                # δh_{t-1} = δz_t U^T
+        # What does not wait for the step after is computed for a block of
+        # steps at once, just before the steps that use it, so that each step
+        # is left with the few operations that do; blocks small enough to stay
+        # in cache until their steps read them.
+        block = max(1, _BACKWARD_BLOCK_NUMBERS // (n * 4 * u))
+        for end in range(T, 0, -block):
+            steps = slice(max(0, end - block), end)
+            self._factors(P[steps], C[steps], tanh_C[steps], dZ[steps])
+            for t in range(end - 1, steps.start - 1, -1):
+                if dH is not None:
+                    dh += dH[t]                       # δh_t: from above, at step t
+                # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
+                np.multiply(tanh_C[t], dh, out=dc)    # (tanh_C holds o_t (1 - tanh² c_t))
+                dc += dc_next
+                dz = dZ[t]
+                dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
+                dz[:, 3 * u:] *= dh
+                np.multiply(dc, P[t, :, u:2 * u], out=dc_next)  # what c_{t-1} gets via c_t
+                np.matmul(dz, U_T, out=dh)            # δh_{t-1} = δz_t U^T
         return dZ, dZ
+
+    def _factors(self, Z, C_before, tanh_C, dZ):
+        """The factors of δz_t and δc_t that do not depend on the steps after ``t``.
+
+        For a block of steps: ``Z`` holds their gates ``[i, f, g, o]``,
+        ``C_before`` the cells they start from and ``tanh_C`` the tanh of the
+        cells they end with, which is overwritten with ∂c_t/∂h_t's share of
+        δc_t, :math:`o_t (1 - \\tanh^2 c_t)`. ``dZ`` receives each gate's slope
+        times what the gate multiplies, which the step then multiplies by δc_t
+        (the three gates that write the cell) or by δh_t (the output gate).
+        """
+        u = self.units
+        i, f, g, o = (Z[..., k * u:(k + 1) * u] for k in range(4))
+        # Each gate's slope from its output, all four blocks at once: with the
+        # constants of the forward pass, s² - (a - shift)² is σ(1 - σ) for the
+        # sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
+        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
+        np.subtract(Z, shift, out=dZ)
+        dZ *= dZ
+        np.subtract(scale * scale, dZ, out=dZ)
+        dZ[..., :u] *= g                              # i_t multiplies g_t
+        dZ[..., u:2 * u] *= C_before                  # f_t multiplies c_{t-1}
+        dZ[..., 2 * u:3 * u] *= i                     # g_t is multiplied by i_t
+        dZ[..., 3 * u:] *= tanh_C                     # o_t multiplies tanh(c_t)
+        _tanh_slope(tanh_C, out=tanh_C)
+        tanh_C *= o
 
 
 class GRU(_Recurrent):
