@@ -157,6 +157,14 @@ def test_still_improving_means_a_fall_of_over_half_a_percent_in_the_last_iterati
         assert "by 0.6% over the last 10 iterations" in findings[0].message
 
 
+def test_non_finite_losses_are_left_out_of_the_curve():
+    # An epoch whose loss overflowed says nothing about the trend of the others.
+    curve = np.r_[np.linspace(2.0, 1.0, 50), np.nan, np.inf]
+    findings = curve_findings(curve, n_iter=52, max_iter=52, tol=1e-4)
+    assert [f.kind for f in findings] == ["still_improving"]
+    assert "nan" not in findings[0].message and "inf" not in findings[0].message
+
+
 def test_overfitting_is_a_validation_score_falling_while_the_loss_falls():
     loss = np.linspace(1.0, 0.1, 30)
     scores = np.r_[np.linspace(0.5, 0.9, 10), np.linspace(0.9, 0.7, 20)]
