@@ -13,7 +13,13 @@ import pytest
 from gradcheck import numeric_gradient
 from scipy.integrate import quad
 
-from sk_ann.core.activations import ACTIVATIONS, OUTPUT_LINKS, Softmax, get_activation
+from sk_ann.core.activations import (
+    ACTIVATIONS,
+    OUTPUT_LINKS,
+    Activation,
+    Softmax,
+    get_activation,
+)
 
 ALL = {**ACTIVATIONS, **OUTPUT_LINKS}
 NAMES = sorted(ALL)
@@ -382,3 +388,15 @@ def test_bad_groups_raise_value_error(groups):
 def test_groups_that_do_not_cover_the_columns_raise_value_error():
     with pytest.raises(ValueError, match="cover 5 columns, got 6"):
         Softmax((2, 3)).forward(np.zeros((1, 6)))
+
+
+def test_an_activation_that_defines_no_function_refuses_to_compute():
+    # What someone adding an activation gets until they write forward and backward.
+    class Unfinished(Activation):
+        name = "unfinished"
+
+    Z = np.zeros((2, 3))
+    with pytest.raises(NotImplementedError):
+        Unfinished().forward(Z)
+    with pytest.raises(NotImplementedError):
+        Unfinished().backward(Z, Z, Z)

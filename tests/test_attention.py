@@ -202,3 +202,17 @@ def test_parameter_roles():
     assert roles[("TransformerEncoder", "attention.W_qkv")] == "weight"
     assert roles[("TransformerEncoder", "ff1.W")] == "weight"
     assert roles[("TransformerEncoder", "ff2.b")] == "bias"
+
+
+def test_initialize_zeroes_the_attention_biases_even_of_a_trained_network():
+    net = Network([FeatureTokenizer(4), TransformerEncoder(2, ff_units=5),
+                   MultiHeadSelfAttention(2), ClsToken(), Dense(1, "identity")], 3)
+    net.initialize(np.random.RandomState(0))
+    net.params[...] = np.random.RandomState(1).normal(size=net.n_params)  # as after training
+    net.initialize(np.random.RandomState(0))
+    # The parameter vector holds every weight, then every bias, layer by layer:
+    # the attention layers' come first. (The Dense layer draws its bias, as MLP does.)
+    n_biases = sum(p.size for layer in net.layers[:-1] for p in layer.parameters()
+                   if p.role == "bias")
+    biases = net.params[net.n_weights:net.n_weights + n_biases]
+    assert n_biases == 2 * (3 * 4 + 4) + 5 + 4 and np.all(biases == 0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_linnerud, load_wine
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -163,6 +163,15 @@ def test_non_finite_losses_are_left_out_of_the_curve():
     findings = curve_findings(curve, n_iter=52, max_iter=52, tol=1e-4)
     assert [f.kind for f in findings] == ["still_improving"]
     assert "nan" not in findings[0].message and "inf" not in findings[0].message
+
+
+def test_diagnose_refuses_an_unfitted_estimator_as_not_fitted():
+    X, y = load_wine(return_X_y=True)
+    with pytest.raises(NotFittedError):
+        diagnose(ANNClassifier(), X, y)
+    # Also at the end of a pipeline whose earlier steps are fitted.
+    with pytest.raises(NotFittedError):
+        diagnose(make_pipeline(StandardScaler().fit(X), ANNClassifier()), X, y)
 
 
 def test_overfitting_is_a_validation_score_falling_while_the_loss_falls():

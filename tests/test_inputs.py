@@ -46,6 +46,20 @@ def test_sparse_input_gives_the_dense_model(cls, iris, fmt):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sparse_input_is_never_densified_for_a_dense_first_layer(cls, iris, monkeypatch):
+    # A wide sparse X (text features) may not fit in memory as a dense array.
+    X, _ = iris
+    X = sp.csr_matrix(X)
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a sparse X was made dense")
+
+    monkeypatch.setattr(sp.csr_matrix, "toarray", refuse)
+    est = cls(max_iter=5, random_state=0).fit(X, _target(cls, iris))
+    est.predict(X)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_float32_trains_and_predicts_in_float32(cls, iris):
     X, _ = iris
     est = cls(max_iter=10, random_state=0).fit(X.astype(np.float32), _target(cls, iris))
