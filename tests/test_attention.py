@@ -216,3 +216,16 @@ def test_initialize_zeroes_the_attention_biases_even_of_a_trained_network():
                    if p.role == "bias")
     biases = net.params[net.n_weights:net.n_weights + n_biases]
     assert n_biases == 2 * (3 * 4 + 4) + 5 + 4 and np.all(biases == 0)
+
+
+@pytest.mark.parametrize("kind", ["attention", "encoder", "layer_norm", "position_wise"])
+def test_backward_gives_the_input_gradient_unless_told_not_to(kind):
+    n, shape, layers = _sequence_cases(0)
+    net = Network([layers[kind], GlobalAvgPool(), Dense(1, "identity")], shape)
+    net.initialize(np.random.RandomState(0))
+    X = np.random.RandomState(1).normal(size=(n, *shape))
+    layer = net.layers[0]
+    dA = np.ones_like(layer.forward(X, training=True, rng=np.random.RandomState(2)))
+    assert layer.backward(dA.copy()).shape == X.shape
+    layer.forward(X, training=True, rng=np.random.RandomState(2))
+    assert layer.backward(dA.copy(), need_dX=False) is None

@@ -285,6 +285,8 @@ def test_gan_training_display_draws_both_losses():
     x, y = display.lines_["generator"].get_data()
     assert len(x) == 30 - 10 + 1
     np.testing.assert_allclose(y[0], np.mean(gan.generator_loss_curve_[:10]))
+    # The reference line: the discriminator's loss when it scores every row 1/2.
+    np.testing.assert_allclose(display.lines_["balance"].get_ydata(), 2 * np.log(2))
     with pytest.raises(TypeError, match="ANNGAN"):
         from sk_ann import ANNRegressor
         GANTrainingDisplay.from_estimator(ANNRegressor(max_iter=2).fit(_blobs(20), np.ones(20)))
