@@ -86,6 +86,17 @@ def test_regressor_output_gradient_matches_finite_differences():
     np.testing.assert_allclose(result.values, expected, atol=1e-6)
 
 
+def test_one_step_is_enough_for_a_linear_network_and_zero_steps_are_refused(friedman):
+    _, X, y = friedman
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        linear = ANNRegressor((4,), activation="identity", max_iter=20, random_state=0).fit(X, y)
+    result = feature_attributions(linear, X[:5], n_steps=1)
+    np.testing.assert_allclose(result.completeness_gap, 0, atol=1e-9 * np.ptp(y))
+    with pytest.raises(ValueError, match="n_steps must be a positive int"):
+        feature_attributions(linear, X[:5], n_steps=0)
+
+
 def test_integrated_gradients_are_complete_and_the_gap_shrinks_with_n_steps(friedman):
     model, X, _ = friedman
     gaps = [np.abs(feature_attributions(model, X[:20], n_steps=n).completeness_gap).max()

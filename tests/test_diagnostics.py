@@ -200,6 +200,9 @@ def test_diagnostics_display_draws_every_layer(cancer):
     assert len(display.violins_["bodies"]) == 3
     assert np.all(display.lines_["gradient"].get_ydata() > 0)
     assert "saturated_units" in display.figure_.get_suptitle()
+    # A pipeline is titled by the network at its end.
+    piped = DiagnosticsDisplay.from_estimator(make_pipeline(StandardScaler().fit(X), model), X, y)
+    assert piped.figure_.get_suptitle().startswith("ANNClassifier: ")
     assert any("8/8 saturated" in text.get_text() for text in display.axes_[0].texts)
     plt.close("all")
 
