@@ -140,8 +140,18 @@ class ANNGAN(BaseEstimator):
         Number of generator updates. A GAN's training is counted in updates,
         not in passes over the data: a table of 150 rows needs as many as one
         of 150 000.
-    n_critic : int, default=1
+    n_critic : int, default=2
         Discriminator updates per generator update, each on its own batch.
+        Two keep the discriminator closer to the best response to the
+        current generator, so its score is a better estimate of where the
+        generator puts too few points, which the generator learns from and
+        ``sample``'s rejection sampling corrects with. On the grid of 25
+        Gaussians, in the tests' draws of 2,000 points, one update covered
+        all 25 modes at 2 of the seeds 0 to 5 (the centre mode missed at the
+        others), two covered them at all six, with 62-81% of the points on a
+        mode instead of 53-63%, for about 1.3 times the time (16-20 s of CPU
+        per fit instead of 12-14); three lost 12 modes at seed 0 (see
+        :ref:`gan_modes`).
     generator_loss : {"non-saturating", "minimax"}, default="non-saturating"
         ``"non-saturating"`` minimises ``-log D(G(z))``, which gives the
         generator strong gradients when the discriminator rejects its rows;
@@ -271,7 +281,7 @@ class ANNGAN(BaseEstimator):
         learning_rate_decay=0.5,
         batch_size="auto",
         max_iter=3000,
-        n_critic=1,
+        n_critic=2,
         generator_loss="non-saturating",
         pac=2,
         label_smoothing=0.0,
