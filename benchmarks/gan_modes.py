@@ -10,8 +10,9 @@ table: a plain GAN covers 1 of 8 ring modes and about 3 of 25 grid modes;
 VEEGAN 8 and 24.6.)
 
 Each choice changes one thing from the plain GAN (original minimax loss, no
-packing), from the old defaults (DCGAN's Adam at 2e-4) or from the defaults,
-so the table shows what each choice does. Each fit's samples are judged as
+packing), from the old defaults (DCGAN's Adam at 2e-4) or from the previous
+defaults (one discriminator update per generator update), so the table shows
+what each choice does. Each fit's samples are judged as
 generated and after the discriminator's rejection sampling:
 
     python benchmarks/gan_modes.py               # every choice, 3 seeds (some minutes)
@@ -56,9 +57,12 @@ def modes_and_quality(samples, centres, std):
 
 
 # The first rows were measured with the defaults of their time, which these
-# pin: DCGAN's Adam setting, constant learning rates.
+# pin: DCGAN's Adam setting, constant learning rates, one discriminator update
+# per generator update.
 DCGAN_ADAM = dict(generator_learning_rate=2e-4, discriminator_learning_rate=2e-4, beta_2=0.999,
-                  learning_rate_decay=0.0)
+                  learning_rate_decay=0.0, n_critic=1)
+# The defaults before n_critic=2: Adam 2e-3, beta_2 0.9, decay over the last half.
+PREVIOUS_DEFAULTS = dict(n_critic=1)
 BASE = dict(DCGAN_ADAM, generator_loss="minimax", pac=1)
 CHOICES = {
     "plain": dict(BASE),
@@ -96,12 +100,14 @@ CHOICES = {
     "old defaults + lr 4e-3 + decay": dict(DCGAN_ADAM, generator_learning_rate=4e-3,
                                            discriminator_learning_rate=4e-3,
                                            learning_rate_decay=0.5),
-    # The defaults: lr 2e-3, beta_2 0.9, decay over the last half.
+    "previous defaults": dict(PREVIOUS_DEFAULTS),
+    "previous defaults + β₁ 0": dict(PREVIOUS_DEFAULTS, beta_1=0.0),
+    "previous defaults + (64, 64) layers": dict(PREVIOUS_DEFAULTS,
+                                                generator_layer_sizes=(64, 64),
+                                                discriminator_layer_sizes=(64, 64)),
+    "previous defaults + batch 512": dict(PREVIOUS_DEFAULTS, batch_size=512),
+    # The defaults: the previous ones with two discriminator updates per generator update.
     "defaults": dict(),
-    "defaults + β₁ 0": dict(beta_1=0.0),
-    "defaults + (64, 64) layers": dict(generator_layer_sizes=(64, 64),
-                                       discriminator_layer_sizes=(64, 64)),
-    "defaults + batch 512": dict(batch_size=512),
 }
 
 

@@ -244,16 +244,12 @@ def _grid(n, seed):
     return centres[rng.randint(25, size=n)] + 0.05 * rng.standard_normal((n, 2)), centres, 0.05
 
 
-@pytest.mark.parametrize("data", [_ring, pytest.param(_grid, marks=pytest.mark.xfail(
-    run=False, reason=(
-        "not reached: the defaults put 52-60% of the points on a mode of the grid but cover "
-        "24 of its 25 modes at seeds 0, 1 and 2 here (25 in each of benchmarks/gan_modes.py's "
-        "three runs); batches of 512 did better but take about 23 s of CPU per fit; see "
-        "benchmarks/README.md")))])
+@pytest.mark.parametrize("data", [_ring, _grid])
 def test_defaults_cover_every_mode_with_mostly_high_quality_samples(data):
     # The mode-collapse benchmarks (benchmarks/gan_modes.py): every mode gets
     # a point within 3 standard deviations, and most points are that close to
-    # a mode. The ring passes at seeds 0, 1 and 2; about 15 s of CPU per fit.
+    # a mode. Both pass with these draws at seeds 0 to 2 (the grid also at 3
+    # to 5); about 16-20 s of CPU per fit.
     X, centres, std = data(2000, 0)
     S = ANNGAN(random_state=0).fit(X).sample(1000, random_state=0)
     distances = np.linalg.norm(S[:, None, :] - centres[None], axis=2)
