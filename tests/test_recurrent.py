@@ -183,6 +183,22 @@ def test_lstm_gradients_when_its_backward_works_in_blocks_of_steps(
 
 
 @pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_backward_twice_gives_the_same_gradients(cell, bidirectional, monkeypatch):
+    # Blocks of 2 steps, so that the LSTM's backward works on several blocks.
+    monkeypatch.setattr(recurrent, "_BACKWARD_BLOCK_NUMBERS", 2 * 5 * 4 * 4)
+    first = cell(4, return_sequences=True)
+    layers = [Bidirectional(first) if bidirectional else first, cell(3), Dense(1, "identity")]
+    net = Network(layers, (6, 2)).initialize(np.random.RandomState(0))
+    X = np.random.RandomState(1).normal(size=(5, 6, 2))
+    d = np.random.RandomState(2).normal(size=net.forward(X, training=True).shape)
+    dX = net.backward(d.copy(), input_gradient=True).copy()
+    grads = net.grads.copy()
+    np.testing.assert_array_equal(net.backward(d.copy()), grads)
+    np.testing.assert_array_equal(net.backward(d.copy(), input_gradient=True), dX)
+
+
+@pytest.mark.parametrize("cell", CELLS)
 def test_need_dx_false_returns_none_and_fills_the_same_gradients(cell):
     layer = cell(3, return_sequences=True)
     _, grads = _bound(layer, (5, 2), seed=13)

@@ -586,14 +586,16 @@ class LSTM(_Recurrent):
         # is left with the few operations that do; blocks small enough to stay
         # in cache until their steps read them.
         block = max(1, _BACKWARD_BLOCK_NUMBERS // (n * 4 * u))
+        cell_slopes = work.get("cell_slopes", (min(block, T), n, u))
         for end in range(T, 0, -block):
             steps = slice(max(0, end - block), end)
-            self._factors(P[steps], C[steps], tanh_C[steps], dZ[steps])
+            slopes = cell_slopes[:end - steps.start]
+            self._factors(P[steps], C[steps], tanh_C[steps], dZ[steps], slopes)
             for t in range(end - 1, steps.start - 1, -1):
                 if dH is not None:
                     dh += dH[t]                       # δh_t: from above, at step t
                 # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
-                np.multiply(tanh_C[t], dh, out=dc)    # (tanh_C holds o_t (1 - tanh² c_t))
+                np.multiply(slopes[t - steps.start], dh, out=dc)
                 dc += dc_next
                 dz = dZ[t]
                 dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
@@ -602,15 +604,17 @@ class LSTM(_Recurrent):
                 np.matmul(dz, U_T, out=dh)            # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
-    def _factors(self, Z, C_before, tanh_C, dZ):
+    def _factors(self, Z, C_before, tanh_C, dZ, cell_slopes):
         """The factors of δz_t and δc_t that do not depend on the steps after ``t``.
 
         For a block of steps: ``Z`` holds their gates ``[i, f, g, o]``,
         ``C_before`` the cells they start from and ``tanh_C`` the tanh of the
-        cells they end with, which is overwritten with ∂c_t/∂h_t's share of
-        δc_t, :math:`o_t (1 - \\tanh^2 c_t)`. ``dZ`` receives each gate's slope
-        times what the gate multiplies, which the step then multiplies by δc_t
-        (the three gates that write the cell) or by δh_t (the output gate).
+        cells they end with. ``dZ`` receives each gate's slope times what the
+        gate multiplies, which the step then multiplies by δc_t (the three
+        gates that write the cell) or by δh_t (the output gate);
+        ``cell_slopes`` receives ∂c_t/∂h_t's share of δc_t,
+        :math:`o_t (1 - \\tanh^2 c_t)`. What the forward pass stored is left
+        as it was, so that a second backward gives the same gradients.
         """
         u = self.units
         i, f, g, o = (Z[..., k * u:(k + 1) * u] for k in range(4))
@@ -625,8 +629,8 @@ class LSTM(_Recurrent):
         dZ[..., u:2 * u] *= C_before                  # f_t multiplies c_{t-1}
         dZ[..., 2 * u:3 * u] *= i                     # g_t is multiplied by i_t
         dZ[..., 3 * u:] *= tanh_C                     # o_t multiplies tanh(c_t)
-        _tanh_slope(tanh_C, out=tanh_C)
-        tanh_C *= o
+        _tanh_slope(tanh_C, out=cell_slopes)
+        cell_slopes *= o
 
 
 class GRU(_Recurrent):
@@ -718,6 +722,7 @@ class GRU(_Recurrent):
         T, n, _ = P.shape
         u = self.units
         dP, U_T = work.get("dZ", P.shape), work["U_T"]
+        dQ = work.get("dQ", P.shape)  # not in Q: a second backward reads Q again
         # The gates' slopes from their outputs, as in LSTM: s² - (a - shift)².
         scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
         slope_top = scale * scale
@@ -726,7 +731,7 @@ class GRU(_Recurrent):
         for t in range(T - 1, -1, -1):
             if dH is not None:
                 dh += dH[t]                           # δh_t: from above, at step t
-            p, q, dp = P[t], Q[t], dP[t]              # p holds [u, r, n]; dp becomes dP_t
+            p, q, dp, dq = P[t], Q[t], dP[t], dQ[t]   # p holds [u, r, n]; dp becomes dP_t
             update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
             np.subtract(p, shift, out=dp)
             dp *= dp
@@ -739,16 +744,16 @@ class GRU(_Recurrent):
             np.subtract(H[t], cand, out=blend)
             blend *= dh
             dp[:, :u] *= blend
-            # δz^r = δp^n q^n r(1 - r), reading q^n before it is overwritten
+            # δz^r = δp^n q^n r(1 - r)
             np.multiply(dp[:, 2 * u:], q[:, 2 * u:], out=blend)
             dp[:, u:2 * u] *= blend
-            # dQ_t in place of q_t: the gates' blocks as in dP_t, then δq^n = δp^n r.
-            np.multiply(dp[:, 2 * u:], reset, out=q[:, 2 * u:])
-            q[:, :2 * u] = dp[:, :2 * u]
-            np.matmul(q, U_T, out=recurrent)
+            # dQ_t: the gates' blocks as in dP_t, then δq^n = δp^n r.
+            np.multiply(dp[:, 2 * u:], reset, out=dq[:, 2 * u:])
+            dq[:, :2 * u] = dp[:, :2 * u]
+            np.matmul(dq, U_T, out=recurrent)
             dh *= update                              # δh_{t-1} = δh_t u_t
             dh += recurrent                           #            + dQ_t U^T
-        return dP, Q
+        return dP, dQ
 
 
 class RecurrentUnit:
