@@ -601,15 +601,24 @@ def _blas_threads():
 
 
 def test_one_blas_thread_nests_and_restores_the_setting():
+    from threadpoolctl import threadpool_limits
+
     from sk_ann.core.threads import one_blas_thread
 
-    before = _blas_threads()
-    with one_blas_thread():
-        assert set(_blas_threads()) == {1}
+    # Two threads to start from, whatever an earlier test left: a block that
+    # failed to restore the setting would otherwise go unseen.
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        assert set(before) == {2}
         with one_blas_thread():
             assert set(_blas_threads()) == {1}
-        assert set(_blas_threads()) == {1}
-    assert _blas_threads() == before
+            with one_blas_thread():
+                assert set(_blas_threads()) == {1}
+            assert set(_blas_threads()) == {1}
+        assert _blas_threads() == before
+        with one_blas_thread():  # and again, after the first blocks have ended
+            assert set(_blas_threads()) == {1}
+        assert _blas_threads() == before
 
 
 def test_concurrent_blocks_restore_the_setting_the_first_one_found():
