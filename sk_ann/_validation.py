@@ -151,16 +151,23 @@ def is_size(value):
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
-def is_hidden_layer_sizes(value):
-    if is_size(value) or isinstance(value, LayerSpec):
-        return True
+def is_sequence_of(value, check):
+    """Whether ``value`` is a sequence (not a string) whose every entry passes ``check``."""
     if isinstance(value, (str, bytes)):
         return False
     try:
-        sizes = list(value)
+        entries = list(value)
     except TypeError:
         return False
-    return all(is_size(n) or isinstance(n, LayerSpec) for n in sizes)
+    return all(check(entry) for entry in entries)
+
+
+def _is_size_or_spec(value):
+    return is_size(value) or isinstance(value, LayerSpec)
+
+
+def is_hidden_layer_sizes(value):
+    return _is_size_or_spec(value) or is_sequence_of(value, _is_size_or_spec)
 
 
 is_hidden_layer_sizes.description = (

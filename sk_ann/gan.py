@@ -18,6 +18,7 @@ from ._validation import (
     is_bool,
     is_float_dtype_or_none,
     is_random_state,
+    is_sequence_of,
     is_size,
     is_verbose,
     validate_params,
@@ -31,15 +32,8 @@ from .layers import Dense, hidden_specs
 
 
 def _is_dense_entries(value):
-    if is_size(value):
-        return True
-    if isinstance(value, (str, bytes)):
-        return False
-    try:
-        entries = list(value)
-    except TypeError:
-        return False
-    return all(is_size(e) or isinstance(e, Dense) for e in entries)
+    return is_size(value) or is_sequence_of(
+        value, lambda entry: is_size(entry) or isinstance(entry, Dense))
 
 
 _is_dense_entries.description = (
