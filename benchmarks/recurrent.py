@@ -45,7 +45,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
 from threadpoolctl import threadpool_limits
 
-from run import _timed, dense_products, machine, matmul_rate, training_flops
+from run import (_timed, dense_products, interleaved_fits, machine, matmul_rate,
+                 training_flops)
 from sk_ann import ANNRegressor
 from sk_ann.layers import LSTM
 
@@ -117,12 +118,8 @@ def run(quick, repeats, rates):
     rows = []
     for dtype in (np.float64, np.float32):
         Xtr, Xte = X_train.astype(dtype), X_test.astype(dtype)
-        times = {"sk_ann": [], "sklearn": []}
-        fitted = {}
-        for _ in range(repeats):
-            for label, est in zip(times, estimators(epochs)):
-                times[label].append(_timed(lambda: _fit(est, Xtr, y_train)) / epochs)
-                fitted[label] = est
+        times, fitted = interleaved_fits(lambda: estimators(epochs),
+                                         lambda est: _fit(est, Xtr, y_train), repeats, epochs)
         name = np.dtype(dtype).name
         mlp_sizes = [T * F, *MLP_HIDDEN, 1]
         row = {"workload": "h", "description": DESCRIPTION, "dtype": name, "epochs": epochs,

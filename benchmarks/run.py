@@ -144,6 +144,20 @@ def matched_mlp(network, n_features, n_out):
     return (max(1, width),)
 
 
+def interleaved_fits(make_pair, fit, repeats, epochs):
+    """Seconds per epoch of an (sk_ann, scikit-learn) pair fitted in turn, ``repeats`` times.
+
+    ``make_pair()`` gives new estimators each round; ``fit(est)`` fits one.
+    Returns the times by label and the pair fitted last.
+    """
+    times, fitted = {"sk_ann": [], "sklearn": []}, {}
+    for _ in range(repeats):
+        for label, est in zip(times, make_pair()):
+            times[label].append(_timed(lambda: fit(est)) / epochs)
+            fitted[label] = est
+    return times, fitted
+
+
 def matmul_rate(dtype, n=1024, repeats=5):
     """Best FLOP/s of an n x n x n matrix product in this dtype, measured now."""
     rng = np.random.default_rng(0)
@@ -228,12 +242,8 @@ def run_workload(name, quick, repeats, rates):
     rows = []
     for dtype in (np.float64, np.float32):
         Xtr, Xte = X_train.astype(dtype), X_test.astype(dtype)
-        times = {"sk_ann": [], "sklearn": []}
-        fitted = {}
-        for _ in range(repeats):
-            for label, est in zip(times, estimators(workload, epochs, mlp_hidden)):
-                times[label].append(_timed(lambda: est.fit(Xtr, y_train)) / epochs)
-                fitted[label] = est
+        times, fitted = interleaved_fits(lambda: estimators(workload, epochs, mlp_hidden),
+                                         lambda est: est.fit(Xtr, y_train), repeats, epochs)
         n_train = len(Xtr)
         flops = {
             "sk_ann": training_flops(n_train, network_products(fitted["sk_ann"].network_)),
