@@ -76,7 +76,9 @@ _MAX_NUMBERS = 1 << 24
 # thread: threads would mostly wait for each other (see ``core.threads``).
 _THREADED_STEP_FLOPS = 1 << 26
 # Numbers of gate pre-activations in a block of steps whose backward factors
-# an LSTM computes at once (a few hundred kilobytes: they stay in cache).
+# an LSTM computes at once: a megabyte in float32, small enough to stay in
+# cache until the block's steps read them (16 steps of a batch of 64 with 64
+# units took less time than the whole sequence or 4 steps at once).
 _BACKWARD_BLOCK_NUMBERS = 1 << 18
 
 
