@@ -169,17 +169,20 @@ def test_gradients_over_a_long_sequence(cell):
     _check_layer_gradients(cell(3), 30, 2, 2, seed=12)
 
 
+@pytest.mark.parametrize("cell", [LSTM, GRU])
 @pytest.mark.parametrize("steps_per_block", [1, 3, 7])
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_lstm_gradients_when_its_backward_works_in_blocks_of_steps(
-        steps_per_block, return_sequences, monkeypatch):
-    # The factors the LSTM's backward computes ahead of its steps, a block of
-    # steps at a time: blocks of one step, blocks that do not divide the
+def test_gated_gradients_when_the_backward_works_in_blocks_of_steps(
+        cell, steps_per_block, return_sequences, monkeypatch):
+    # The factors a gated layer's backward computes ahead of its steps, a block
+    # of steps at a time: blocks of one step, blocks that do not divide the
     # sequence, and one block for the whole sequence.
     n, units = 2, 3
     monkeypatch.setattr(recurrent, "_BACKWARD_BLOCK_NUMBERS",
-                        steps_per_block * n * 4 * units)
-    _check_layer_gradients(LSTM(units, return_sequences=return_sequences), 6, 2, n, seed=13)
+                        steps_per_block * n * len(cell.gates) * units)
+    layer = cell(units, return_sequences=return_sequences)
+    _check_layer_gradients(layer, 6, 2, n, seed=13)
+    assert len(layer._blocks_backwards(n)) == -(-6 // steps_per_block)
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -363,9 +366,13 @@ def test_prediction_in_chunks_equals_one_batch(cell, monkeypatch):
     X = np.random.default_rng(11).normal(size=(23, 5, 2))
     whole = layer.forward(X)
     # A budget of two samples per chunk: 12 chunks, the last one of a single sample.
-    per_sample = 5 * (2 * layer.n_blocks * 3 + 3 * 3 + 2)
-    monkeypatch.setattr(recurrent, "_MAX_NUMBERS", 2 * per_sample)
+    monkeypatch.setattr(recurrent, "_MAX_NUMBERS", 2 * layer._numbers_per_sample())
+    chunks = []
+    run = type(layer)._run
+    monkeypatch.setattr(type(layer), "_run",
+                        lambda self, X, work: chunks.append(len(X)) or run(self, X, work))
     np.testing.assert_allclose(layer.forward(X), whole, rtol=1e-13)
+    assert chunks == [2] * 11 + [1]
     np.testing.assert_allclose(layer.sequence(X), whole, rtol=1e-13)
 
 

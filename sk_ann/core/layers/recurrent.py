@@ -19,22 +19,30 @@ How the work is laid out:
 
 - The input's share of every step, :math:`x_t W + b`, does not depend on the
   state: it is **one matrix product over the whole sequence**, ``P``, before the
-  steps run. Only :math:`h_{t-1} U` waits for the step before, so the loop over
-  time steps does one matrix product per step and a few element-wise
-  operations on ``(batch, units)`` arrays.
-- Inside, sequences are stored time-major, ``(timesteps, batch, ...)``, so that
-  each step's slice is contiguous; ``H[t]`` is the state *before* step ``t``
-  (``H[0] = 0``) and ``H[t + 1]`` the state after it.
+  steps run (the bias enters it as the weight of a constant input 1). Only
+  :math:`h_{t-1} U` waits for the step before, so the loop over time steps
+  does one matrix product per step and a few element-wise operations.
+- Inside, a layer stores sequences time-major and *units-major*: step ``t``'s
+  state ``H[t]`` is a ``(units, batch)`` array and its pre-activations ``P[t]``
+  a ``(gates * units, batch)`` array, the transposes of the samples-by-units
+  matrices of the formulas. Each gate is then a block of contiguous rows, where
+  in a ``(batch, gates * units)`` array it would be a block of columns, on
+  which numpy runs an element-wise operation row by row (4 to 6 times slower,
+  measured at 64 samples and 64 units). ``H[t]`` is the state *before* step
+  ``t`` (``H[0] = 0``) and ``H[t + 1]`` the state after it; each step's
+  arrays are contiguous.
 - Backpropagation through time (BPTT) walks the steps backwards. Step ``t``
   gets ∂L/∂h_t from above (each step's output with ``return_sequences=True``,
   the last step's otherwise) *plus* what step ``t + 1`` sends back through
   :math:`h_t U`, turns it into the gradient of its pre-activations ``dP[t]``
   and sends :math:`dQ_t U^\\top` on to step ``t - 1``: each step's way back
   sits in the code next to its way forward, reading what the forward step
-  stored (the gates' outputs, the cells).
+  stored (the gates' outputs, the cells). What does not wait for the step
+  after (the gates' slopes times what they multiply) is computed for a block
+  of steps at once before the block's steps run.
 
-After the loop, the parameter gradients are again one product over the whole
-sequence each,
+After the loop, the parameter gradients are again products over the whole
+sequence,
 
 .. math:: \\frac{\\partial L}{\\partial W} = \\sum_t x_t^\\top dP_t, \\quad
           \\frac{\\partial L}{\\partial U} = \\sum_t h_{t-1}^\\top dQ_t, \\quad
@@ -43,7 +51,9 @@ sequence each,
 
 where ``dP`` is the gradient of each step's pre-activations on the input side
 and ``dQ`` on the recurrent side (the same array, except for the GRU's
-candidate, whose recurrent part passes through its reset gate).
+candidate, whose recurrent part passes through its reset gate). The first
+three are one product of ``dP`` (and ``dQ``) with the stacked step inputs
+:math:`[x_t, 1, h_{t-1}]` per step, summed over the steps.
 
 With ``return_sequences=True`` a layer outputs every step's state, shape
 ``(timesteps, units)``, so that another recurrent layer (or a ``Conv1D``) can
@@ -76,9 +86,9 @@ _MAX_NUMBERS = 1 << 24
 # thread: threads would mostly wait for each other (see ``core.threads``).
 _THREADED_STEP_FLOPS = 1 << 26
 # Numbers of gate pre-activations in a block of steps whose backward factors
-# an LSTM computes at once: a megabyte in float32, small enough to stay in
-# cache until the block's steps read them (16 steps of a batch of 64 with 64
-# units took less time than the whole sequence or 4 steps at once).
+# an LSTM or a GRU computes at once: a megabyte in float32, small enough to
+# stay in cache until the block's steps read them (16 steps of a batch of 64
+# with 64 LSTM units took less time than the whole sequence or 4 steps at once).
 _BACKWARD_BLOCK_NUMBERS = 1 << 18
 
 
@@ -98,24 +108,6 @@ def orthogonal(size, rng, dtype=np.float64):
     q, r = np.linalg.qr(rng.normal(size=(size, size)))
     q *= np.sign(np.diag(r))
     return q.astype(dtype, copy=False)
-
-
-def _gate_constants(layer, halves):
-    """``(scale, shift)`` per column, to compute every block of a row with one tanh.
-
-    ``halves`` holds 0.5 for each block whose activation is the logistic
-    sigmoid and 1.0 for each tanh block. Since
-    :math:`\\sigma(z) = (1 + \\tanh(z / 2)) / 2`, scaling the pre-activations
-    by ``scale``, taking tanh, scaling by ``scale`` again and adding ``shift``
-    computes every gate at once; numpy's tanh is vectorised where scipy's
-    ``expit`` is not, which makes this several times faster. Backwards,
-    ``scale² - (a - shift)²`` is every block's slope from its output ``a``:
-    :math:`\\sigma(1 - \\sigma) = \\tfrac14 - (\\sigma - \\tfrac12)^2` and
-    :math:`1 - \\tanh^2`.
-    """
-    u = layer.units
-    scale = np.repeat(np.asarray(halves, dtype=layer.dtype), u)
-    return scale, np.where(scale == 1, 0, scale).astype(layer.dtype)
 
 
 def _tanh_slope(A, out):
@@ -157,9 +149,19 @@ class _Recurrent(Layer):
     the input projections ``P`` into the states ``H`` one step at a time, and
     ``_scan_backward(dH, dh, work) -> (dP, dQ)``, which walks back through the
     steps (see the module docstring).
+
+    The steps' rows hold the blocks in the order ``_order`` (indices into
+    ``gates``), chosen so that the blocks a step treats alike are contiguous;
+    the first ``_sigmoids`` blocks are sigmoid gates. Since
+    :math:`\\sigma(z) = (1 + \\tanh(z / 2)) / 2`, their weights are halved on
+    the way in and a step computes every block with one tanh, then halves and
+    shifts the gates' rows: numpy's tanh is vectorised where scipy's ``expit``
+    is not, which makes this several times faster.
     """
 
     gates = ()
+    _order = None
+    _sigmoids = 0
     #: One position axis: an ``input_shape`` of one axis, ``(timesteps,)``,
     #: is a sequence of one feature.
     d = 1
@@ -278,7 +280,7 @@ class _Recurrent(Layer):
             return self._predict(X, self.return_sequences)
         work = self._work_for(X.shape[0])
         H = self._run(X, work)
-        out = H[1:].transpose(1, 0, 2) if self.return_sequences else H[-1]
+        out = H[1:].transpose(2, 0, 1) if self.return_sequences else H[-1].T
         if not self.dropout:
             return out
         if rng is None:
@@ -296,29 +298,54 @@ class _Recurrent(Layer):
         """
         return self._predict(np.asarray(X, dtype=self.dtype), True)
 
+    def _numbers_per_sample(self):
+        """At most how many numbers a forward pass keeps per sample."""
+        width = self.n_blocks * self.units
+        return self.timesteps * (2 * width + 3 * self.units + self.n_features + 1)
+
     def _predict(self, X, sequences):
         n = X.shape[0]
         T, u = self.timesteps, self.units
         out = np.empty((n, T, u) if sequences else (n, u), dtype=self.dtype)
-        per_sample = T * (2 * self.n_blocks * u + 3 * u + self.n_features)
-        step = max(1, _MAX_NUMBERS // per_sample)
+        step = max(1, _MAX_NUMBERS // self._numbers_per_sample())
+        work = _Arrays(self.dtype)
         for start in range(0, n, step):
-            H = self._run(X[start:start + step], _Arrays(self.dtype))
-            out[start:start + step] = H[1:].transpose(1, 0, 2) if sequences else H[-1]
+            H = self._run(X[start:start + step], work)
+            out[start:start + step] = H[1:].transpose(2, 0, 1) if sequences else H[-1].T
         return out
 
+    def _rows(self):
+        """The column of ``W``, ``U`` and ``b`` behind each row of the steps' arrays."""
+        u = self.units
+        order = self._order or range(self.n_blocks)
+        return np.concatenate([np.arange(k * u, (k + 1) * u) for k in order])
+
+    def _states(self, work):
+        """``H``, ``(timesteps + 1, units, n)``: the last rows of the stacked step inputs."""
+        return work["XH"][:, self.n_features + 1:]
+
     def _run(self, X, work):
-        """Every state ``H`` (time-major, ``H[0] = 0``) for a batch ``X``; fills ``work``."""
+        """Every state ``H`` (``H[0] = 0``, units-major) for a batch ``X``; fills ``work``."""
         n = X.shape[0]
-        T, F, width = self.timesteps, self.n_features, self.n_blocks * self.units
-        Xt = work.get("X", (T, n, F))
-        np.copyto(Xt, X.transpose(1, 0, 2))
-        # The input's share of every step at once: x_t W + b for all t.
-        P = work.get("P", (T, n, width))
-        np.matmul(Xt.reshape(T * n, F), self.W, out=P.reshape(T * n, width))
-        P += self.b
-        H = work.get("H", (T + 1, n, self.units))
+        T, F, u = self.timesteps, self.n_features, self.units
+        rows = self._rows()
+        scale = np.ones(rows.size, dtype=self.dtype)
+        scale[:self._sigmoids * u] = 0.5              # the sigmoid gates' rows are halved
+        # Step t's inputs stacked, [x_t; 1; h_{t-1}], an (F + 1 + units, n) array:
+        # the bias is the weight of the 1, and the state rows are H, written by
+        # the steps, so that the parameter gradients are one product (backward).
+        XH = work.get("XH", (T + 1, F + 1 + u, n))
+        np.copyto(XH[:T, :F], X.transpose(1, 2, 0))
+        XH[:T, F] = 1
+        H = XH[:, F + 1:]
         H[0] = 0
+        Wb = work.get("Wb", (rows.size, F + 1))
+        np.multiply(self.W.T[rows], scale[:, None], out=Wb[:, :F])
+        np.multiply(self.b[rows], scale, out=Wb[:, F])
+        # The input's share of every step at once: x_t W + b for all t.
+        P = work.get("P", (T, rows.size, n))
+        np.matmul(Wb, XH[:T, :F + 1], out=P)
+        np.multiply(self.U.T[rows], scale[:, None], out=work.get("U_steps", (rows.size, u)))
         with self._step_threads(n):
             self._scan(P, H, work)
         return H
@@ -348,33 +375,49 @@ class _Recurrent(Layer):
         if self.dropout:
             dA *= work["mask"]
         n = dA.shape[0]
-        T, F, width = self.timesteps, self.n_features, self.n_blocks * self.units
-        # ∂L/∂h_t from above: every step's (time-major), or only the last one's.
-        dH = dA.transpose(1, 0, 2) if self.return_sequences else None
-        dh = work.get("dh", (n, self.units))
-        if dH is None:
-            np.copyto(dh, dA)
-        else:
+        T, F, u = self.timesteps, self.n_features, self.units
+        rows = self._rows()
+        dh = work.get("dh", (u, n))
+        if self.return_sequences:
+            # ∂L/∂h_t from above, for every step, units-major as the states.
+            dH = work.get("dH", (T, u, n))
+            np.copyto(dH, dA.transpose(1, 2, 0))
             dh[...] = 0
-        # U^T, contiguous, for the product of every step.
-        np.copyto(work.get("U_T", self.U.shape[::-1]), self.U.T)
+        else:
+            dH = None
+            np.copyto(dh, dA.T)
+        # U with its columns in the steps' row order: δh_{t-1} is U dQ_t, units-major.
+        np.copyto(work.get("U_back", (u, rows.size)), self.U[:, rows])
         with self._step_threads(n):
             dP, dQ = self._scan_backward(dH, dh, work)
-        dP2 = dP.reshape(T * n, width)
-        H = work["H"]
-        np.matmul(H[:-1].reshape(T * n, self.units).T, dQ.reshape(T * n, width), out=self.dU)
-        Xt = work["X"]
-        np.matmul(Xt.reshape(T * n, F).T, dP2, out=self.dW)
-        # A matrix-vector product sums the rows faster than a reduction.
-        np.matmul(work.ones(T * n), dP2, out=self.db)
+        # [dW; db; dU] = Σ_t [dP_t x_t; dP_t 1; dQ_t h_{t-1}]: one product per step
+        # with the stacked step inputs, in one call, then summed over the steps.
+        XH = work["XH"][:T]
+        G = work.get("G", (T, rows.size, F + 1 + u))
+        if dQ is dP:
+            np.matmul(dP, XH.transpose(0, 2, 1), out=G)
+        else:
+            np.matmul(dP, XH[:, :F + 1].transpose(0, 2, 1), out=G[..., :F + 1])
+            np.matmul(dQ, XH[:, F + 1:].transpose(0, 2, 1), out=G[..., F + 1:])
+        # A matrix-vector product sums over the steps faster than a reduction.
+        S = np.matmul(work.ones(T), G.reshape(T, -1)).reshape(rows.size, F + 1 + u)
+        self.dW[:, rows] = S[:, :F].T
+        self.db[rows] = S[:, F]
+        self.dU[:, rows] = S[:, F + 1:].T
         if not need_dX:
             return None
-        dX = work.get("dX", (T, n, F))
-        np.matmul(dP2, self.W.T, out=dX.reshape(T * n, F))
-        return dX.transpose(1, 0, 2)
+        dX = work.get("dX", (T, F, n))
+        np.matmul(self.W[:, rows], dP, out=dX)        # ∂L/∂x_t = dP_t W^T, units-major
+        return dX.transpose(2, 0, 1)
 
     def _scan_backward(self, dH, dh, work):
         raise NotImplementedError
+
+    def _blocks_backwards(self, n):
+        """Slices of steps, the last first, of about ``_BACKWARD_BLOCK_NUMBERS`` rows × samples."""
+        T = self.timesteps
+        block = max(1, _BACKWARD_BLOCK_NUMBERS // (n * self.n_blocks * self.units))
+        return [slice(max(0, end - block), end) for end in range(T, 0, -block)]
 
     def _work_for(self, n):
         """The work arrays for a training batch of ``n`` samples, kept for its backward.
@@ -459,21 +502,22 @@ class SimpleRNN(_Recurrent):
 
     def _scan(self, P, H, work):
         # P keeps the pre-activations z_t: the activation's derivative may read them.
-        hU = work.get("hU", P.shape[1:])
+        U = work["U_steps"]
+        hU = work.get("hU", H.shape[1:])
         for t in range(P.shape[0]):
             z = P[t]
-            z += np.matmul(H[t], self.U, out=hU)      # z_t = x_t W + b + h_{t-1} U
+            z += np.matmul(U, H[t], out=hU)           # z_t = x_t W + b + h_{t-1} U
             self._f.forward(z, out=H[t + 1])          # h_t = f(z_t)
 
     def _scan_backward(self, dH, dh, work):
-        P, H = work["P"], work["H"]
-        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
+        P, H = work["P"], self._states(work)
+        dZ, U = work.get("dZ", P.shape), work["U_back"]
         for t in range(P.shape[0] - 1, -1, -1):
             if dH is not None:
                 dh += dH[t]                           # δh_t: from above, at step t
             # ∂L/∂z_t = f'(z_t) δh_t: the activation's own backward pass.
             self._f.backward(P[t], H[t + 1], dh, out=dZ[t])
-            np.matmul(dZ[t], U_T, out=dh)             # δh_{t-1} = δz_t U^T
+            np.matmul(U, dZ[t], out=dh)               # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
     def get_config(self):
@@ -546,30 +590,32 @@ class LSTM(_Recurrent):
     gates = ("input", "forget", "candidate", "output")
     #: The candidate and the output use tanh; the gates, the logistic sigmoid.
     activation = "tanh"
+    # A step's rows hold [o, i, f, g]: the three sigmoid gates are one block of
+    # rows, and so are the three that δc_t multiplies backwards.
+    _order = (3, 0, 1, 2)
+    _sigmoids = 3
 
     def _initial_bias(self):
         u = self.units
         self.b[u:2 * u] = 1  # the forget gate's block
 
     def _scan(self, P, H, work):
-        T, n, _ = P.shape
+        T, _, n = P.shape
         u = self.units
-        C = work.get("C", (T + 1, n, u))              # the cells, C[0] = 0
+        U = work["U_steps"]
+        C = work.get("C", (T + 1, u, n))              # the cells, C[0] = 0
         C[0] = 0
-        tanh_C = work.get("tanh_C", (T, n, u))
-        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
-        U = work.get("U_scaled", self.U.shape)
-        np.multiply(self.U, scale, out=U)
-        P *= scale
-        hU = work.get("hU", (n, 4 * u))
-        ig = work.get("ig", (n, u))
+        tanh_C = work.get("tanh_C", (T, u, n))
+        hU = work.get("hU", (4 * u, n))
+        ig = work.get("ig", (u, n))
         for t in range(T):
-            z = P[t]                                  # becomes [i, f, g, o] in place
-            z += np.matmul(H[t], U, out=hU)           # z_t = x_t W + b + h_{t-1} U, halved
-            np.tanh(z, out=z)                         # for the gates' sigmoids, then
-            z *= scale                                # i_t, f_t, o_t = (1 + tanh(z / 2)) / 2
-            z += shift                                # and g_t = tanh(z^g)
-            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            z = P[t]                                  # becomes [o, i, f, g] in place
+            z += np.matmul(U, H[t], out=hU)           # z_t = x_t W + b + h_{t-1} U, gates halved
+            np.tanh(z, out=z)                         # g_t = tanh(z^g), and for the gates
+            gates = z[:3 * u]                         # o_t, i_t, f_t = (1 + tanh(z / 2)) / 2
+            gates *= 0.5
+            gates += 0.5
+            o, i, f, g = z[:u], z[u:2 * u], z[2 * u:3 * u], z[3 * u:]
             np.multiply(f, C[t], out=C[t + 1])        # c_t = f_t c_{t-1}
             C[t + 1] += np.multiply(i, g, out=ig)     #       + i_t g_t
             np.tanh(C[t + 1], out=tanh_C[t])
@@ -577,60 +623,58 @@ class LSTM(_Recurrent):
 
     def _scan_backward(self, dH, dh, work):
         P, C, tanh_C = work["P"], work["C"], work["tanh_C"]
-        T, n, _ = P.shape
+        T, _, n = P.shape
         u = self.units
-        dZ, U_T = work.get("dZ", P.shape), work["U_T"]
-        dc = work.get("dc", (n, u))
-        dc_next = work.get("dc_next", (n, u))         # δc_{t+1} f_{t+1}
+        dZ, U = work.get("dZ", P.shape), work["U_back"]
+        dc = work.get("dc", (u, n))
+        dc_next = work.get("dc_next", (u, n))         # δc_{t+1} f_{t+1}
         dc_next[...] = 0
         # What does not wait for the step after is computed for a block of
         # steps at once, just before the steps that use it, so that each step
         # is left with the few operations that do; blocks small enough to stay
         # in cache until their steps read them.
-        block = max(1, _BACKWARD_BLOCK_NUMBERS // (n * 4 * u))
-        cell_slopes = work.get("cell_slopes", (min(block, T), n, u))
-        for end in range(T, 0, -block):
-            steps = slice(max(0, end - block), end)
-            slopes = cell_slopes[:end - steps.start]
+        blocks = self._blocks_backwards(n)
+        cell_slopes = work.get("cell_slopes", (blocks[0].stop - blocks[0].start, u, n))
+        for steps in blocks:
+            slopes = cell_slopes[:steps.stop - steps.start]
             self._factors(P[steps], C[steps], tanh_C[steps], dZ[steps], slopes)
-            for t in range(end - 1, steps.start - 1, -1):
+            for t in range(steps.stop - 1, steps.start - 1, -1):
                 if dH is not None:
                     dh += dH[t]                       # δh_t: from above, at step t
                 # δc_t = δh_t o_t (1 - tanh² c_t) + δc_{t+1} f_{t+1}
                 np.multiply(slopes[t - steps.start], dh, out=dc)
                 dc += dc_next
                 dz = dZ[t]
-                dz.reshape(n, 4, u)[:, :3] *= dc[:, None, :]
-                dz[:, 3 * u:] *= dh
-                np.multiply(dc, P[t, :, u:2 * u], out=dc_next)  # what c_{t-1} gets via c_t
-                np.matmul(dz, U_T, out=dh)            # δh_{t-1} = δz_t U^T
+                cell_side = dz[u:].reshape(3, u, n)   # δz^i, δz^f, δz^g
+                cell_side *= dc
+                dz[:u] *= dh                          # δz^o
+                np.multiply(dc, P[t, 2 * u:3 * u], out=dc_next)  # what c_{t-1} gets via c_t
+                np.matmul(U, dz, out=dh)              # δh_{t-1} = δz_t U^T
         return dZ, dZ
 
     def _factors(self, Z, C_before, tanh_C, dZ, cell_slopes):
         """The factors of δz_t and δc_t that do not depend on the steps after ``t``.
 
-        For a block of steps: ``Z`` holds their gates ``[i, f, g, o]``,
+        For a block of steps: ``Z`` holds their gates ``[o, i, f, g]``,
         ``C_before`` the cells they start from and ``tanh_C`` the tanh of the
         cells they end with. ``dZ`` receives each gate's slope times what the
-        gate multiplies, which the step then multiplies by δc_t (the three
-        gates that write the cell) or by δh_t (the output gate);
+        gate multiplies, which the step then multiplies by δh_t (the output
+        gate) or by δc_t (the three gates that write the cell);
         ``cell_slopes`` receives ∂c_t/∂h_t's share of δc_t,
         :math:`o_t (1 - \\tanh^2 c_t)`. What the forward pass stored is left
         as it was, so that a second backward gives the same gradients.
         """
         u = self.units
-        i, f, g, o = (Z[..., k * u:(k + 1) * u] for k in range(4))
-        # Each gate's slope from its output, all four blocks at once: with the
-        # constants of the forward pass, s² - (a - shift)² is σ(1 - σ) for the
-        # sigmoid blocks (¼ - (σ - ½)²) and 1 - g² for the candidate.
-        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0, 0.5))
-        np.subtract(Z, shift, out=dZ)
-        dZ *= dZ
-        np.subtract(scale * scale, dZ, out=dZ)
-        dZ[..., :u] *= g                              # i_t multiplies g_t
-        dZ[..., u:2 * u] *= C_before                  # f_t multiplies c_{t-1}
-        dZ[..., 2 * u:3 * u] *= i                     # g_t is multiplied by i_t
-        dZ[..., 3 * u:] *= tanh_C                     # o_t multiplies tanh(c_t)
+        o, i, f, g = (Z[:, k * u:(k + 1) * u] for k in range(4))
+        # Each gate's slope from its output: σ(1 - σ) and 1 - g².
+        gates, d_gates = Z[:, :3 * u], dZ[:, :3 * u]
+        np.subtract(1, gates, out=d_gates)
+        d_gates *= gates
+        _tanh_slope(g, out=dZ[:, 3 * u:])
+        dZ[:, :u] *= tanh_C                           # o_t multiplies tanh(c_t)
+        dZ[:, u:2 * u] *= g                           # i_t multiplies g_t
+        dZ[:, 2 * u:3 * u] *= C_before                # f_t multiplies c_{t-1}
+        dZ[:, 3 * u:] *= i                            # g_t is multiplied by i_t
         _tanh_slope(tanh_C, out=cell_slopes)
         cell_slopes *= o
 
@@ -690,29 +734,25 @@ class GRU(_Recurrent):
     gates = ("update", "reset", "candidate")
     #: The candidate uses tanh; the gates, the logistic sigmoid.
     activation = "tanh"
+    _sigmoids = 2
 
     def _scan(self, P, H, work):
-        T, n, _ = P.shape
+        T, _, n = P.shape
         u = self.units
-        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
-        scale, shift = scale[:2 * u], shift[:2 * u]  # the gates' blocks
-        U = work.get("U_scaled", self.U.shape)
-        np.copyto(U, self.U)
-        U[:, :2 * u] *= scale
-        P[..., :2 * u] *= scale
+        U = work["U_steps"]
         # h_{t-1} U for every step: its candidate block is needed again backwards.
         Q = work.get("Q", P.shape)
-        blend = work.get("blend", (n, u))
+        blend = work.get("blend", (u, n))
         for t in range(T):
             p, q = P[t], Q[t]                         # p becomes [u, r, n] in place
-            np.matmul(H[t], U, out=q)                 # q_t = h_{t-1} U, gates' blocks halved
-            gates = p[:, :2 * u]
-            gates += q[:, :2 * u]
+            np.matmul(U, H[t], out=q)                 # q_t = h_{t-1} U, gates' blocks halved
+            gates = p[:2 * u]
+            gates += q[:2 * u]
             np.tanh(gates, out=gates)
-            gates *= scale                            # u_t, r_t = (1 + tanh(z / 2)) / 2
-            gates += shift
-            update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
-            cand += np.multiply(reset, q[:, 2 * u:], out=blend)
+            gates *= 0.5                              # u_t, r_t = (1 + tanh(z / 2)) / 2
+            gates += 0.5
+            update, reset, cand = p[:u], p[u:2 * u], p[2 * u:]
+            cand += np.multiply(reset, q[2 * u:], out=blend)
             np.tanh(cand, out=cand)                   # n_t = tanh(p^n + r q^n)
             # h_t = u h_{t-1} + (1 - u) n = n + u (h_{t-1} - n)
             np.subtract(H[t], cand, out=blend)
@@ -720,42 +760,49 @@ class GRU(_Recurrent):
             np.add(cand, blend, out=H[t + 1])
 
     def _scan_backward(self, dH, dh, work):
-        P, Q, H = work["P"], work["Q"], work["H"]
-        T, n, _ = P.shape
+        P, Q, H = work["P"], work["Q"], self._states(work)
+        T, _, n = P.shape
         u = self.units
-        dP, U_T = work.get("dZ", P.shape), work["U_T"]
-        dQ = work.get("dQ", P.shape)  # not in Q: a second backward reads Q again
-        # The gates' slopes from their outputs, as in LSTM: s² - (a - shift)².
-        scale, shift = _gate_constants(self, (0.5, 0.5, 1.0))
-        slope_top = scale * scale
-        blend = work.get("blend", (n, u))
-        recurrent = work.get("dh_U", (n, u))
-        for t in range(T - 1, -1, -1):
-            if dH is not None:
-                dh += dH[t]                           # δh_t: from above, at step t
-            p, q, dp, dq = P[t], Q[t], dP[t], dQ[t]   # p holds [u, r, n]; dp becomes dP_t
-            update, reset, cand = p[:, :u], p[:, u:2 * u], p[:, 2 * u:]
-            np.subtract(p, shift, out=dp)
-            dp *= dp
-            np.subtract(slope_top, dp, out=dp)        # u(1 - u), r(1 - r), 1 - n²
-            # δp^n = δh (1 - u)(1 - n²)
-            np.subtract(1, update, out=blend)
-            blend *= dh
-            dp[:, 2 * u:] *= blend
-            # δz^u = δh (h_{t-1} - n) u(1 - u)
-            np.subtract(H[t], cand, out=blend)
-            blend *= dh
-            dp[:, :u] *= blend
-            # δz^r = δp^n q^n r(1 - r)
-            np.multiply(dp[:, 2 * u:], q[:, 2 * u:], out=blend)
-            dp[:, u:2 * u] *= blend
-            # dQ_t: the gates' blocks as in dP_t, then δq^n = δp^n r.
-            np.multiply(dp[:, 2 * u:], reset, out=dq[:, 2 * u:])
-            dq[:, :2 * u] = dp[:, :2 * u]
-            np.matmul(dq, U_T, out=recurrent)
-            dh *= update                              # δh_{t-1} = δh_t u_t
-            dh += recurrent                           #            + dQ_t U^T
+        dP, U = work.get("dZ", P.shape), work["U_back"]
+        dQ = work.get("dQ", P.shape)
+        recurrent = work.get("dh_U", (u, n))
+        # Every block of dP_t and dQ_t is δh_t times a factor that does not wait
+        # for the step after: the factors come a block of steps at a time, as in LSTM.
+        for steps in self._blocks_backwards(n):
+            self._factors(P[steps], Q[steps], H[steps], dP[steps], dQ[steps])
+            for t in range(steps.stop - 1, steps.start - 1, -1):
+                if dH is not None:
+                    dh += dH[t]                       # δh_t: from above, at step t
+                dp, dq = dP[t].reshape(3, u, n), dQ[t].reshape(3, u, n)
+                dp *= dh                              # dP_t = [δz^u, δz^r, δp^n]
+                dq *= dh                              # dQ_t = [δz^u, δz^r, δq^n]
+                np.matmul(U, dQ[t], out=recurrent)
+                dh *= P[t, :u]                        # δh_{t-1} = δh_t u_t
+                dh += recurrent                       #            + dQ_t U^T
         return dP, dQ
+
+    def _factors(self, Z, Q, H_before, dP, dQ):
+        """``dP`` and ``dQ`` of a block of steps, each divided by its step's δh_t.
+
+        ``Z`` holds the steps' ``[u, r, n]``, ``Q`` their :math:`h_{t-1} U`
+        and ``H_before`` the states they start from. What the forward pass
+        stored is left as it was.
+        """
+        u = self.units
+        update, reset, cand = Z[:, :u], Z[:, u:2 * u], Z[:, 2 * u:]
+        dz_u, dz_r, dp_n, dq_n = dP[:, :u], dP[:, u:2 * u], dP[:, 2 * u:], dQ[:, 2 * u:]
+        keep = dQ[:, :u]                              # 1 - u_t, until dQ's own values
+        np.subtract(1, update, out=keep)
+        _tanh_slope(cand, out=dp_n)                   # δp^n: (1 - u)(1 - n²)
+        dp_n *= keep
+        np.subtract(H_before, cand, out=dz_u)         # δz^u: (h_{t-1} - n) u (1 - u)
+        dz_u *= update
+        dz_u *= keep
+        np.multiply(dp_n, reset, out=dq_n)            # δq^n: δp^n r
+        np.subtract(1, reset, out=dz_r)               # δz^r: δp^n q^n r (1 - r)
+        dz_r *= dq_n
+        dz_r *= Q[:, 2 * u:]
+        dQ[:, :2 * u] = dP[:, :2 * u]
 
 
 class RecurrentUnit:
