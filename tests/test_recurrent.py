@@ -186,6 +186,17 @@ def test_gated_gradients_when_the_backward_works_in_blocks_of_steps(
 
 
 @pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("steps_per_chunk", [1, 2])
+def test_gradients_when_the_weight_gradients_are_summed_in_chunks_of_steps(
+        cell, steps_per_chunk, monkeypatch):
+    # Chunks of one step, and of two over five steps (the last chunk of one).
+    F, units = 2, 3
+    per_step = len(cell.gates or ("",)) * units * (F + 1 + units)
+    monkeypatch.setattr(recurrent, "_GRADIENT_NUMBERS", steps_per_chunk * per_step)
+    _check_layer_gradients(cell(units, return_sequences=True), 5, F, 2, seed=14)
+
+
+@pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_backward_twice_gives_the_same_gradients(cell, bidirectional, monkeypatch):
     # Blocks of 2 steps, so that the LSTM's backward works on several blocks.

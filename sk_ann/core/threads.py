@@ -3,8 +3,8 @@
 A BLAS library splits a matrix product over its threads when the product is
 large enough, and each product then ends by waiting for every thread. For the
 few large products of a dense layer that costs nothing worth counting; for the
-hundreds of small ones of a recurrent layer's steps (``(batch, units)`` times
-``(units, gates * units)``, one per step, each a few microseconds of work) the
+hundreds of small ones of a recurrent layer's steps (``(gates * units, units)``
+times ``(units, batch)``, one per step, each a few microseconds of work) the
 waiting can cost more than the work, and on a machine whose cores are busy
 with other processes a product waits until the other thread gets a core: in
 one measurement on a loaded two-core machine an LSTM epoch took 20 times as

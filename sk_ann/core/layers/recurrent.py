@@ -90,6 +90,10 @@ _THREADED_STEP_FLOPS = 1 << 26
 # stay in cache until the block's steps read them (16 steps of a batch of 64
 # with 64 LSTM units took less time than the whole sequence or 4 steps at once).
 _BACKWARD_BLOCK_NUMBERS = 1 << 18
+# Numbers of the per-step products of the parameter gradients that backward
+# keeps at once, before summing them over the steps: bounds its memory when
+# units are many (each step's product has gates * units * (features + 1 + units)).
+_GRADIENT_NUMBERS = 1 << 20
 
 
 def orthogonal(size, rng, dtype=np.float64):
@@ -391,16 +395,25 @@ class _Recurrent(Layer):
         with self._step_threads(n):
             dP, dQ = self._scan_backward(dH, dh, work)
         # [dW; db; dU] = Σ_t [dP_t x_t; dP_t 1; dQ_t h_{t-1}]: one product per step
-        # with the stacked step inputs, in one call, then summed over the steps.
-        XH = work["XH"][:T]
-        G = work.get("G", (T, rows.size, F + 1 + u))
-        if dQ is dP:
-            np.matmul(dP, XH.transpose(0, 2, 1), out=G)
-        else:
-            np.matmul(dP, XH[:, :F + 1].transpose(0, 2, 1), out=G[..., :F + 1])
-            np.matmul(dQ, XH[:, F + 1:].transpose(0, 2, 1), out=G[..., F + 1:])
-        # A matrix-vector product sums over the steps faster than a reduction.
-        S = np.matmul(work.ones(T), G.reshape(T, -1)).reshape(rows.size, F + 1 + u)
+        # with the stacked step inputs, a chunk of steps per call, summed.
+        XH = work["XH"]
+        per_step = rows.size * (F + 1 + u)
+        chunk = min(T, max(1, _GRADIENT_NUMBERS // per_step))
+        G = work.get("G", (chunk, rows.size, F + 1 + u))
+        S = work.get("S", (per_step,))
+        S[...] = 0
+        for start in range(0, T, chunk):
+            steps = slice(start, min(T, start + chunk))
+            k = steps.stop - start
+            if dQ is dP:
+                np.matmul(dP[steps], XH[steps].transpose(0, 2, 1), out=G[:k])
+            else:
+                np.matmul(dP[steps], XH[steps, :F + 1].transpose(0, 2, 1), out=G[:k, :, :F + 1])
+                np.matmul(dQ[steps], XH[steps, F + 1:].transpose(0, 2, 1), out=G[:k, :, F + 1:])
+            # A matrix-vector product sums over the steps faster than a reduction.
+            S += np.matmul(work.ones(chunk)[:k], G[:k].reshape(k, per_step),
+                           out=work.get("S_chunk", S.shape))
+        S = S.reshape(rows.size, F + 1 + u)
         self.dW[:, rows] = S[:, :F].T
         self.db[rows] = S[:, F]
         self.dU[:, rows] = S[:, F + 1:].T
