@@ -186,7 +186,7 @@ def profile(rates):
          cum["forward"] - cum["_scan"]),
         ("forward: the steps, h_{t-1} U and the gates", cum["_scan"]),
         ("backward: the steps, each beside its forward step", cum["_scan_backward"]),
-        ("backward: dW, dU and db (and dX, but for the first layer), one product each",
+        ("backward: dW, db and dU (and dX, but for the first layer), batched products",
          cum["backward"] - cum["_scan_backward"]),
     ]
     parts.append(("the rest: dense head, loss, optimizer, batches",

