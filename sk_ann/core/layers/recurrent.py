@@ -339,7 +339,7 @@ class _Recurrent(Layer):
         scale[:self._sigmoids * u] = 0.5              # the sigmoid gates' rows are halved
         # Step t's inputs stacked, [x_t; 1; h_{t-1}], an (F + 1 + units, n) array:
         # the bias is the weight of the 1, and the state rows are H, written by
-        # the steps, so that the parameter gradients are one product (backward).
+        # the steps, so that a step's parameter gradients are one product (backward).
         XH = work.get("XH", (T + 1, F + 1 + u, n))
         np.copyto(XH[:T, :F], X.transpose(1, 2, 0))
         XH[:T, F] = 1
@@ -396,8 +396,8 @@ class _Recurrent(Layer):
         np.copyto(work.get("U_back", (u, rows.size)), self.U[:, rows])
         with self._step_threads(n):
             dP, dQ = self._scan_backward(dH, dh, work)
-        # [dW; db; dU] = Σ_t [dP_t x_t; dP_t 1; dQ_t h_{t-1}]: one product per step
-        # with the stacked step inputs, a chunk of steps per call, summed.
+        # [dW^T, db, dU^T] = Σ_t dP_t [x_t; 1; h_{t-1}]^T (dQ_t for the h_{t-1}
+        # columns): one product per step, a chunk of steps per call, summed.
         XH = work["XH"]
         per_step = rows.size * (F + 1 + u)
         chunk = min(T, max(1, _GRADIENT_NUMBERS // per_step))
