@@ -552,7 +552,9 @@ def test_repr_is_the_constructor_call_with_the_arguments_that_differ_from_defaul
     layer = Conv2D(8, (3, 1), strides=2, padding="same", activation="tanh", dropout=0.5)
     assert repr(layer) == ("Conv2D(8, (3, 1), strides=(2, 2), padding='same', "
                            "activation='tanh', dropout=0.5)")
-    assert repr(Conv1D(4, 3)) == "Conv1D(4, (3,))"
+    # One position axis: sizes as a user writes them, ints.
+    assert repr(Conv1D(4, 3)) == "Conv1D(4, 3)"
+    assert repr(Conv1D(4, (3,), strides=2)) == "Conv1D(4, 3, strides=2)"
 
 
 # --- errors ------------------------------------------------------------------------

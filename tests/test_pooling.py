@@ -321,7 +321,8 @@ def test_no_parameters_and_a_config_that_rebuilds_the_layer(layer):
 
 def test_pool_repr_shows_pool_size_and_strides():
     assert repr(MaxPool2D((2, 3))) == "MaxPool2D((2, 3))"  # strides: the pool size
-    assert repr(AvgPool1D(3, 1)) == "AvgPool1D((3,), strides=(1,))"
+    # One position axis: sizes as a user writes them, ints.
+    assert repr(AvgPool1D(3, 1)) == "AvgPool1D(3, strides=1)"
 
 
 # --- errors ------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from numbers import Integral
 import numpy as np
 
 from .base import NeuronLayer, NeuronList, UnitView
-from .windows import as_tuple, check_input, offset_slices, offsets, output_length
+from .windows import as_tuple, as_written, check_input, offset_slices, offsets, output_length
 
 # Largest window matrix, in numbers, built at once when predicting; larger
 # batches are cut into chunks of samples. Half a megabyte in float32: with
@@ -175,8 +175,9 @@ class _Convolution(NeuronLayer):
         return dX
 
     def get_config(self):
-        strides = 1 if set(self.strides) == {1} else self.strides
-        return {"filters": self.units, "kernel_size": self.kernel_size, "strides": strides,
+        strides = 1 if set(self.strides) == {1} else as_written(self.strides)
+        return {"filters": self.units, "kernel_size": as_written(self.kernel_size),
+                "strides": strides,
                 "padding": self.padding, "activation": self._activation_arg,
                 "dropout": self.dropout, "batch_norm": self.norm is not None}
 

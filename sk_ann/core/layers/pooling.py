@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .base import Layer
-from .windows import as_tuple, check_input, offset_slices, offsets, output_length
+from .windows import as_tuple, as_written, check_input, offset_slices, offsets, output_length
 
 
 class _Pool(Layer):
@@ -46,8 +46,8 @@ class _Pool(Layer):
         return [X[offset_slices(o, self.strides, out)] for o in self._offsets]
 
     def get_config(self):
-        strides = None if self.strides == self.pool_size else self.strides
-        return {"pool_size": self.pool_size, "strides": strides}
+        strides = None if self.strides == self.pool_size else as_written(self.strides)
+        return {"pool_size": as_written(self.pool_size), "strides": strides}
 
     def release(self):
         self._cache = None

@@ -24,6 +24,15 @@ def as_tuple(value, d, name):
     return tuple(int(v) for v in values)
 
 
+def as_written(values):
+    """A tuple from `as_tuple` as a user writes it: one axis as an int, more as the tuple.
+
+    >>> as_written((3,)), as_written((3, 3))
+    (3, (3, 3))
+    """
+    return values[0] if len(values) == 1 else values
+
+
 def _is_seq(value):
     return isinstance(value, (tuple, list))
 
