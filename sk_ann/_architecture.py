@@ -138,6 +138,14 @@ class ArchitectureMixin:
         """New core layers for ``hidden_layer_sizes``, with the per-layer options applied."""
         specs = self._hidden_specs()
         activations = self._per_hidden_layer("activation", self.activation)
+        for k, (spec, act) in enumerate(zip(specs, activations)):
+            if act is None and spec.takes_activation:
+                raise ValueError(
+                    f"activation is None for hidden layer {k + 1}, {spec!r}, whose neurons "
+                    "take the estimator's activation. Give a name at its position in the "
+                    "list (None only stands for layers that take none: pooling, Flatten, "
+                    "LSTM, GRU, attention, a layer given its own activation)."
+                )
         options = {}
         for name in ("dropout", "batch_norm"):
             value = self._option(name, False)

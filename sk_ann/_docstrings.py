@@ -18,7 +18,9 @@ SHARED_PARAMETERS = """
         (``z``), ``'logistic'`` (``1 / (1 + exp(-z))``, also called
         ``'sigmoid'``), ``'tanh'`` and ``'relu'`` (``max(z, 0)``), and
         ``'leaky_relu'``, ``'elu'``, ``'selu'``, ``'gelu'``, ``'softplus'`` and
-        ``'silu'``.
+        ``'silu'``. In a list, ``None`` stands at the position of a layer
+        that takes no activation (pooling, ``Flatten``, ``LSTM``, ``GRU``,
+        attention, a layer given its own).
 
     solver : {'lbfgs', 'sgd', 'adam', 'rmsprop', 'adamw'}, default='adam'
         How the weights are fitted: quasi-Newton L-BFGS on the whole data set,

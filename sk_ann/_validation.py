@@ -107,12 +107,12 @@ def is_activation(value):
     def known(name):
         return isinstance(name, str) and name in ACTIVATIONS
 
-    return known(value) or _is_list_of(value, known)
+    return known(value) or _is_list_of(value, lambda name: name is None or known(name))
 
 
 is_activation.description = (
     "a str among {" + ", ".join(repr(name) for name in sorted(ACTIVATIONS)) + "}, or a "
-    "list of them, one per hidden layer"
+    "list of them, one per hidden layer (None for a layer that takes none)"
 )
 
 

@@ -62,6 +62,12 @@ class LayerSpec:
         self.to_core("relu")
         return self
 
+    @property
+    def takes_activation(self):
+        """Whether the estimator's ``activation`` reaches this layer (it has none of its own)."""
+        params = self.get_params()
+        return self.has_neurons and "activation" in params and params["activation"] is None
+
     def to_core(self, activation, dropout=0.0, batch_norm=False):
         """A new core layer for this spec; ``activation`` fills in ``activation=None``."""
         params = self.get_params()
@@ -539,6 +545,10 @@ class Bidirectional(LayerSpec):
 
     def __init__(self, layer):
         super().__init__(layer=layer)
+
+    @property
+    def takes_activation(self):
+        return isinstance(self.layer, LayerSpec) and self.layer.takes_activation
 
     def to_core(self, activation, dropout=0.0, batch_norm=False):
         if not isinstance(self.layer, _RecurrentSpec):

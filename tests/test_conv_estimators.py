@@ -421,6 +421,31 @@ def test_dropout_or_batch_norm_at_a_pooling_layer_is_refused(cls, arch, name, va
     assert pickle.dumps(est) == before
 
 
+@archs
+def test_activation_lists_with_none_at_layers_that_take_none(arch):
+    specs = ARCHITECTURES[arch][1]()
+    names = [None if not (isinstance(s, int) or s.takes_activation) else
+             ("tanh", "relu", "elu")[k % 3] for k, s in enumerate(specs)]
+    assert None in names
+    est, X, y = _fitted(ANNClassifier, arch, activation=names)
+    for layer, name in zip(est.network_.layers, names):
+        if name is not None:
+            assert layer.activation == name
+
+
+@both
+@archs
+def test_activation_none_at_a_layer_that_takes_one_is_refused(cls, arch):
+    specs = ARCHITECTURES[arch][1]()
+    est, X, y = _fitted(cls, arch)
+    est.set_params(activation=[None] * len(specs))
+    before = pickle.dumps(est)
+    with pytest.raises(ValueError, match=rf"activation is None for hidden layer 1, "
+                                         rf"{type(specs[0]).__name__}.*Give a name"):
+        est.fit(X, y)
+    assert pickle.dumps(est) == before
+
+
 # --- sparse X -------------------------------------------------------------------------------
 
 
