@@ -9,6 +9,8 @@ channels)``; ONNX's Conv and pooling operators read channels first, ``(n,
 channels, *positions)``. The graph therefore transposes once when positions
 begin, and transposes back before anything reads a sample flattened, since a
 Dense layer after a convolution reads it flattened in channels-last order.
+Recurrent and token layers read channels last; they transpose what they read
+and what they give back (see ``_recurrent`` and ``_attention``).
 """
 
 import math
@@ -17,12 +19,14 @@ import numpy as np
 
 from ..core.layers.windows import offsets
 from ._activations import CONVERTIBLE_ACTIVATIONS, activation_nodes
+from ._attention import ATTENTION_LAYERS, attention_nodes
 from ._recurrent import RECURRENT_LAYERS, recurrent_nodes
 from ._writer import UnsupportedForOnnxError
 
 #: Layer kinds the export writes; any other is refused, named, at conversion.
 CONVERTIBLE_LAYERS = ("Dense", "Conv1D", "Conv2D", "MaxPool1D", "MaxPool2D", "AvgPool1D",
-                      "AvgPool2D", "GlobalAvgPool", "Flatten", *RECURRENT_LAYERS)
+                      "AvgPool2D", "GlobalAvgPool", "Flatten", *RECURRENT_LAYERS,
+                      *ATTENTION_LAYERS)
 
 
 def check_network(network, owner, layers=None):
@@ -36,11 +40,19 @@ def check_network(network, owner, layers=None):
                 f"converts the layer kinds {list(CONVERTIBLE_LAYERS)}. Export a model "
                 f"without {kind} layers, or keep this one in Python (pickle or skops)."
             )
-        if layer.activation is not None and layer.activation not in CONVERTIBLE_ACTIVATIONS:
-            raise UnsupportedForOnnxError(
-                f"{owner}: layer {k} ({kind}) has the activation {layer.activation!r}, which "
-                f"sk_ann.onnx cannot write; it converts {list(CONVERTIBLE_ACTIVATIONS)}."
-            )
+        for activation in _activations(layer):
+            if activation not in CONVERTIBLE_ACTIVATIONS:
+                raise UnsupportedForOnnxError(
+                    f"{owner}: layer {k} ({kind}) has the activation {activation!r}, which "
+                    f"sk_ann.onnx cannot write; it converts {list(CONVERTIBLE_ACTIVATIONS)}."
+                )
+
+
+def _activations(layer):
+    """The activations a layer applies: its own, or a transformer block's feed-forward's."""
+    if type(layer).__name__ == "TransformerEncoder":
+        return [layer.ff1.activation, layer.ff2.activation]
+    return [] if layer.activation is None else [layer.activation]
 
 
 def network_nodes(graph, network, X, layers=None):
@@ -81,6 +93,8 @@ def network_nodes(graph, network, X, layers=None):
         elif kind in RECURRENT_LAYERS:
             A = recurrent_nodes(graph, layer, A, channels_first)
             positions = positions if layer.return_sequences else None
+        elif kind in ATTENTION_LAYERS:
+            A, positions = attention_nodes(graph, layer, A, positions, channels_first)
     if positions:
         A = _flat(graph, A, positions, channels_first)
     return A
