@@ -6,6 +6,7 @@ and on rows far from it. float32 graphs (from float32 data, so float32
 networks) agree within 1e-5 relative; float64 graphs within 1e-10. Recurrent
 layers are written two ways (ONNX's RNN, LSTM and GRU operators in float32
 graphs, one step looped by Scan in float64 graphs), and both are checked.
+Transformer layers are written from elementary operators in both dtypes.
 """
 
 import numpy as np
@@ -32,14 +33,20 @@ from sk_ann.layers import (  # noqa: E402
     AvgPool1D,
     AvgPool2D,
     Bidirectional,
+    ClsToken,
     Conv1D,
     Conv2D,
     Dense,
+    FeatureTokenizer,
     Flatten,
     GlobalAvgPool,
+    LayerNorm,
     MaxPool1D,
     MaxPool2D,
+    MultiHeadSelfAttention,
+    PositionalEmbedding,
     SimpleRNN,
+    TransformerEncoder,
 )
 from sk_ann.onnx import UnsupportedForOnnxError  # noqa: E402
 
@@ -324,3 +331,53 @@ def test_samples_given_with_their_positions():
     model = ANNClassifier([Conv1D(3, 3), GlobalAvgPool()], input_shape=(12, 2), max_iter=5,
                           random_state=0).fit(X, (X[:, 0, 0] > 0).astype(int))
     check_classifier(model, X_test, np.float32)
+
+
+FT_TRANSFORMER = [FeatureTokenizer(8), TransformerEncoder(2), ClsToken(), 6]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layers, input_shape", [
+    (FT_TRANSFORMER, None),
+    ([FeatureTokenizer(4), LayerNorm(), MultiHeadSelfAttention(1), GlobalAvgPool()], None),
+    ([PositionalEmbedding(), MultiHeadSelfAttention(3),
+      TransformerEncoder(3, ff_units=4, ff_activation="silu"), GlobalAvgPool()], (5, 6)),
+    ([Conv1D(4, 2, padding="same"), PositionalEmbedding(), LayerNorm(), TransformerEncoder(2),
+      Flatten(), 3], (5, 6)),
+    ([LSTM(4, return_sequences=True), TransformerEncoder(4, ff_activation="relu"), ClsToken()],
+     (5, 6)),
+    ([8, LayerNorm(), 4], None),
+], ids=["ft-transformer", "tokens-attention-pool", "sequence-3-heads", "conv1d-encoder-flatten",
+        "lstm-encoder-cls", "dense-layer-norm"])
+def test_transformer_networks(layers, input_shape, dtype):
+    """Token layers on flat rows and on sequences, after a Conv1D or an LSTM, in either layout."""
+    X, X_test = data(dtype, n=40, n_features=30 if input_shape else 6)
+    y = np.digitize(X[:, 0] + X[:, -1], [-0.5, 0.5])
+    model = ANNClassifier(layers, input_shape=input_shape, max_iter=5,
+                          random_state=0).fit(X, y)
+    check_classifier(model, X_test, dtype)
+    regressor = ANNRegressor(layers, input_shape=input_shape, max_iter=5,
+                             random_state=0).fit(X, X[:, :2])
+    (predicted,) = run(regressor, X_test, dtype)
+    assert_close(predicted, regressor.predict(X_test), dtype)
+
+
+def test_ft_transformer_in_a_pipeline():
+    X, X_test = data(np.float32)
+    model = make_pipeline(StandardScaler(), ANNClassifier(
+        FT_TRANSFORMER, max_iter=5, random_state=0)).fit(X, (X[:, 0] > 0).astype(int))
+    check_classifier(model, X_test, np.float32)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_an_attention_graph_does_not_grow_with_the_sequence(dtype):
+    sizes = []
+    for timesteps in (4, 12):
+        X, X_test = data(dtype, n=20, n_features=2 * timesteps)
+        model = ANNRegressor([PositionalEmbedding(), TransformerEncoder(2), GlobalAvgPool()],
+                             input_shape=(timesteps, 2), max_iter=2, random_state=0).fit(
+            X, X[:, 0])
+        sizes.append(len(to_onnx(model, X[:1]).graph.node))
+        (predicted,) = run(model, X_test, dtype)
+        assert_close(predicted.ravel(), model.predict(X_test), dtype)
+    assert sizes[0] == sizes[1]
