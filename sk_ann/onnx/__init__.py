@@ -10,17 +10,21 @@ onnxruntime); a plain ``import sk_ann`` never imports them.
 What converts: every hidden activation (one per layer or one for all), batch
 normalisation (its running statistics, folded into the weights), dropout
 (nothing to write at prediction time), the layers ``Dense``, ``Conv1D``,
-``Conv2D``, max and average pooling, ``GlobalAvgPool``, ``Flatten`` and the
-recurrent ``SimpleRNN``, ``LSTM``, ``GRU`` and ``Bidirectional``, every
-classification target (binary, multiclass, multilabel, one-hot, several label
-columns) and every regression output link (Poisson's capped exponential
-included), in float32 graphs (the default, from float32 ``X``) and float64
-ones (from float64 ``X``). Recurrent layers become ONNX's ``RNN``, ``LSTM``
+``Conv2D``, max and average pooling, ``GlobalAvgPool``, ``Flatten``, the
+recurrent ``SimpleRNN``, ``LSTM``, ``GRU`` and ``Bidirectional``, the
+transformer layers ``TransformerEncoder``, ``MultiHeadSelfAttention``,
+``LayerNorm``, ``PositionWise``, ``PositionalEmbedding``, ``FeatureTokenizer``
+and ``ClsToken``, every classification target (binary, multiclass,
+multilabel, one-hot, several label columns) and every regression output link
+(Poisson's capped exponential included), in float32 graphs (the default, from
+float32 ``X``) and float64 ones (from float64 ``X``). Recurrent layers become ONNX's ``RNN``, ``LSTM``
 and ``GRU`` operators in float32 graphs; onnxruntime has those for float32
 only, so float64 graphs loop over the time steps with ``Scan`` (as does a
 ``SimpleRNN`` whose activation is not tanh, logistic or relu, in either
-dtype). Anything else (the attention and token layers) is refused when
-converting, with an ``UnsupportedForOnnxError`` naming it, never written wrong.
+dtype). Transformer layers are written from elementary operators (``MatMul``,
+``Softmax``, ``Reshape``, ``Transpose``...), the same in both dtypes. Anything
+else (a layer class from outside sk_ann) is refused when converting, with an
+``UnsupportedForOnnxError`` naming it, never written wrong.
 
 Classifiers take skl2onnx's options for classifiers: ``zipmap`` (default
 True: probabilities as a list of dicts; ``False``: one array), ``nocl`` and

@@ -1,13 +1,13 @@
 """Transformer layers (attention, layer normalisation, tokens) as ONNX operators.
 
-Every layer is written from elementary operators (``MatMul``, ``Add``,
-``Mul``, ``Softmax``, ``Reshape``, ``Transpose``...) in the order sk_ann
-computes it, so that float32 and float64 graphs run alike in onnxruntime,
-which lacks float64 kernels for ``LayerNormalization`` and the fused attention
-operators. Means over the last axis are products with a column of ``1 / d``,
-as ``LayerNorm`` computes them. Only the number of samples is left open: the
-numbers of tokens and of heads are fixed by the fitted layers, so the graph's
-size does not depend on how many samples it reads.
+Every layer is written from elementary operators of the standard domain
+(``MatMul``, ``Add``, ``Mul``, ``Softmax``, ``Reshape``, ``Transpose``...), the
+same for float32 and float64 graphs, doing what sk_ann does in the order it
+does it: means over the last axis are products with a column of ``1 / d``, as
+``LayerNorm`` computes them, rather than ONNX's ``LayerNormalization``. Only
+the number of samples is left open: the numbers of tokens and of heads are
+fixed by the fitted layers, so the graph's size depends on neither the number
+of samples nor the number of tokens.
 
 Token layers read samples channels last, ``(n, tokens, width)``; in float32
 graphs, where samples with positions travel channels first for ONNX's Conv
