@@ -17,14 +17,14 @@ transformer layers ``TransformerEncoder``, ``MultiHeadSelfAttention``,
 and ``ClsToken``, every classification target (binary, multiclass,
 multilabel, one-hot, several label columns) and every regression output link
 (Poisson's capped exponential included), in float32 graphs (the default, from
-float32 ``X``) and float64 ones (from float64 ``X``). Recurrent layers become ONNX's ``RNN``, ``LSTM``
-and ``GRU`` operators in float32 graphs; onnxruntime has those for float32
-only, so float64 graphs loop over the time steps with ``Scan`` (as does a
-``SimpleRNN`` whose activation is not tanh, logistic or relu, in either
-dtype). Transformer layers are written from elementary operators (``MatMul``,
-``Softmax``, ``Reshape``, ``Transpose``...), the same in both dtypes. Anything
-else (a layer class from outside sk_ann) is refused when converting, with an
-``UnsupportedForOnnxError`` naming it, never written wrong.
+float32 ``X``) and float64 ones (from float64 ``X``). Recurrent layers become
+ONNX's ``RNN``, ``LSTM`` and ``GRU`` operators in float32 graphs; onnxruntime
+has those for float32 only, so float64 graphs loop over the time steps with
+``Scan`` (as does a ``SimpleRNN`` whose activation is not tanh, logistic or
+relu, in either dtype). Transformer layers are written from elementary
+operators (``MatMul``, ``Softmax``, ``Reshape``, ``Transpose``...), the same in
+both dtypes. Anything else (a layer class from outside sk_ann) is refused when
+converting, with an ``UnsupportedForOnnxError`` naming it, never written wrong.
 
 Classifiers take skl2onnx's options for classifiers: ``zipmap`` (default
 True: probabilities as a list of dicts; ``False``: one array), ``nocl`` and
