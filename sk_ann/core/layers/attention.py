@@ -3,9 +3,10 @@
 Seen as neurons: each token ``x_t`` asks a question, its query
 ``q_t = x_t W_Q``; every token offers a key ``k_s = x_s W_K`` (what it is
 about) and a value ``v_s = x_s W_V`` (what it passes on). The score of token
-``s`` for token ``t`` is a neuron's weighted sum, ``q_t · k_s / sqrt(d)``; a
-softmax over ``s`` turns the scores into weights that sum to one (where to
-look), and the output is the weighted sum of the values:
+``s`` for token ``t`` is a neuron's weighted sum, ``q_t · k_s / sqrt(d_h)``
+(``d_h`` the width of a head, see below); a softmax over ``s`` turns the
+scores into weights that sum to one (where to look), and the output is the
+weighted sum of the values:
 
 .. math:: S = \\frac{Q K^\\top}{\\sqrt{d_h}}, \\qquad P = \\operatorname{softmax}(S), \\qquad
           O = P V, \\qquad Y = O\\, W_O + b_O
