@@ -107,7 +107,8 @@ def test_predicting_before_fit(iris, method):
 @pytest.mark.parametrize("param, value, match", [
     ("activation", "banana", r"'activation' parameter of ANNClassifier must be a str among "
                              r"\{.*'identity', .*'relu', .*\}, or a list of them, one per "
-                             r"hidden layer. Got 'banana'"),
+                             r"hidden layer \(None for a layer that takes none\). "
+                             r"Got 'banana'"),
     ("activation", ["relu", "banana"], r"'activation' parameter .* Got \['relu', 'banana'\]"),
     ("dropout", 1.0, r"'dropout' parameter .* \[0.0, 1.0\)"),
     ("dropout", [0.1, -0.1], r"'dropout' parameter"),
