@@ -79,6 +79,19 @@ def check_classifier(model, X_test, dtype):
     assert_close(proba, model.predict_proba(X_test), dtype)
 
 
+def check_classifier_and_regressor(layers, input_shape, X, X_test, dtype, max_iter,
+                                   classifier_params=None):
+    """A classifier and a two-output regressor on ``layers``, each against onnxruntime."""
+    y = np.digitize(X[:, 0] + X[:, -1], [-0.5, 0.5])
+    model = ANNClassifier(layers, input_shape=input_shape, max_iter=max_iter, random_state=0,
+                          **(classifier_params or {})).fit(X, y)
+    check_classifier(model, X_test, dtype)
+    regressor = ANNRegressor(layers, input_shape=input_shape, max_iter=max_iter,
+                             random_state=0).fit(X, X[:, :2])
+    (predicted,) = run(regressor, X_test, dtype)
+    assert_close(predicted, regressor.predict(X_test), dtype)
+
+
 def fit_classifier(y_kind, dtype, **params):
     X, X_test = data(dtype)
     y = {
@@ -224,16 +237,9 @@ CONV_2D = [Conv2D(3, 3, strides=2, padding="same"), AvgPool2D(2, strides=1),
     ([Conv1D(4, 5, activation="tanh"), GlobalAvgPool()], (12, 2)),
 ], ids=["conv1d", "conv2d", "global-pool"])
 def test_convolutional_networks(layers, input_shape, dtype):
-    n_features = int(np.prod(input_shape))
-    X, X_test = data(dtype, n=40, n_features=n_features)
-    y = np.digitize(X[:, 0] + X[:, -1], [-0.5, 0.5])
-    model = ANNClassifier(layers, input_shape=input_shape, batch_norm=True, max_iter=10,
-                          random_state=0).fit(X, y)
-    check_classifier(model, X_test, dtype)
-    regressor = ANNRegressor(layers, input_shape=input_shape, max_iter=10,
-                             random_state=0).fit(X, X[:, :2])
-    (predicted,) = run(regressor, X_test, dtype)
-    assert_close(predicted, regressor.predict(X_test), dtype)
+    X, X_test = data(dtype, n=40, n_features=int(np.prod(input_shape)))
+    check_classifier_and_regressor(layers, input_shape, X, X_test, dtype, max_iter=10,
+                                   classifier_params=dict(batch_norm=True))
 
 
 class ScaledDense(CoreDense):
@@ -352,14 +358,7 @@ FT_TRANSFORMER = [FeatureTokenizer(8), TransformerEncoder(2), ClsToken(), 6]
 def test_transformer_networks(layers, input_shape, dtype):
     """Token layers on flat rows and on sequences, after a Conv1D or an LSTM, in either layout."""
     X, X_test = data(dtype, n=40, n_features=30 if input_shape else 6)
-    y = np.digitize(X[:, 0] + X[:, -1], [-0.5, 0.5])
-    model = ANNClassifier(layers, input_shape=input_shape, max_iter=5,
-                          random_state=0).fit(X, y)
-    check_classifier(model, X_test, dtype)
-    regressor = ANNRegressor(layers, input_shape=input_shape, max_iter=5,
-                             random_state=0).fit(X, X[:, :2])
-    (predicted,) = run(regressor, X_test, dtype)
-    assert_close(predicted, regressor.predict(X_test), dtype)
+    check_classifier_and_regressor(layers, input_shape, X, X_test, dtype, max_iter=5)
 
 
 def test_ft_transformer_in_a_pipeline():
