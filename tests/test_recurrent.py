@@ -371,6 +371,18 @@ def test_work_arrays_are_reused_across_batch_sizes(cell):
 
 
 @pytest.mark.parametrize("cell", CELLS)
+def test_the_per_sample_budget_bounds_what_a_forward_pass_keeps(cell):
+    # Many features and few units and steps, where each term of the bound counts.
+    layer = cell(2, return_sequences=True)
+    _bound(layer, (3, 20), seed=12)
+    n = 7
+    layer.forward(np.zeros((n, 3, 20)), training=True)
+    per_layer = ("Wb", "U_steps")  # the weights' copies: the same for any number of samples
+    kept = sum(a.size for name, a in layer._work._arrays.items() if name not in per_layer)
+    assert kept <= n * layer._numbers_per_sample()
+
+
+@pytest.mark.parametrize("cell", CELLS)
 def test_prediction_in_chunks_equals_one_batch(cell, monkeypatch):
     layer = cell(3, return_sequences=True)
     _bound(layer, (5, 2), seed=10)

@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from sk_ann import ANNClassifier, ANNRegressor
+from sk_ann.core import layers as core_layers
 from sk_ann.layers import GRU, LSTM, Bidirectional, Conv1D, Dense, Flatten, SimpleRNN
 
 # Most fits here run a few epochs on purpose.
@@ -278,5 +279,8 @@ def test_bad_specs_are_refused_where_they_are_written():
         LSTM(0)
     with pytest.raises(ValueError, match="wraps a recurrent layer"):
         Bidirectional(Dense(3))
+    # A core layer where a specification belongs: the error says where specifications live.
+    with pytest.raises(ValueError, match=r"from sk_ann.layers\), got LSTM\(3\)"):
+        Bidirectional(core_layers.LSTM(3))
     with pytest.raises(ValueError, match="activation must be one of"):
         SimpleRNN(3, activation="banana")

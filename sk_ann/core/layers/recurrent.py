@@ -305,9 +305,15 @@ class _Recurrent(Layer):
         return self._predict(np.asarray(X, dtype=self.dtype), True)
 
     def _numbers_per_sample(self):
-        """At most how many numbers a forward pass keeps per sample."""
+        """At most how many numbers a forward pass keeps per sample.
+
+        Per step, and one step more (the states and the cells have
+        ``timesteps + 1`` each; a step's own buffers count as one step): the
+        stacked step inputs, ``F + 1 + units`` numbers, and at most two more
+        arrays of ``gates * units`` and two of ``units``.
+        """
         width = self.n_blocks * self.units
-        return self.timesteps * (2 * width + 3 * self.units + self.n_features + 1)
+        return (self.timesteps + 1) * (2 * width + 3 * self.units + self.n_features + 1)
 
     def _predict(self, X, sequences):
         n = X.shape[0]
