@@ -349,16 +349,25 @@ class LayerNorm(LayerSpec):
     """Normalise the last axis of each sample (each token) to mean 0, variance 1, then
     scale and shift by learned ``gamma`` and ``beta``.
 
+    Parameters
+    ----------
+    epsilon : float, default=1e-5
+        Added to the variance, so that a constant vector does not divide by 0.
+
     Examples
     --------
     >>> LayerNorm()
     LayerNorm()
+    >>> LayerNorm(epsilon=1e-6)
+    LayerNorm(epsilon=1e-06)
     """
 
     _core = core.LayerNorm
+    #: What a specification pickled before ``epsilon`` was a parameter reads.
+    epsilon = 1e-5
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, epsilon=1e-5):
+        super().__init__(epsilon=epsilon)
 
 
 class PositionalEmbedding(LayerSpec):

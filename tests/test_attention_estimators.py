@@ -156,6 +156,24 @@ def test_regressor_with_layer_norm(wine):
     assert model.score(X, target) > 0.5
 
 
+def test_layer_norm_epsilon_reaches_the_network_and_a_search(wine):
+    X, target = wine[0], wine[0][:, 0]
+    grid = GridSearchCV(
+        ANNRegressor(max_iter=2, random_state=0),
+        {"hidden_layer_sizes": [[FeatureTokenizer(4), LayerNorm(epsilon=eps), ClsToken()]
+                                for eps in (1e-5, 0.5)]}, cv=2).fit(X, target)
+    assert "LayerNorm(epsilon=0.5)" in str(grid.cv_results_["params"][1])
+    model = ANNRegressor([FeatureTokenizer(4), LayerNorm(epsilon=0.5), ClsToken()], max_iter=2,
+                         random_state=0).fit(X, target)
+    assert model.network_.layers[1].epsilon == 0.5
+    with pytest.raises(ValueError, match="LayerNorm epsilon must be positive"):
+        LayerNorm(epsilon=0)
+    # A specification pickled before epsilon was a parameter has none of its own.
+    old = LayerNorm()
+    del old.__dict__["epsilon"]
+    assert pickle.loads(pickle.dumps(old)).get_params() == {"epsilon": 1e-5}
+
+
 def test_attention_weights_of_the_fitted_network(fitted, wine):
     X, _ = wine
     P = attention_weights(fitted.network_, X[:4])
