@@ -20,6 +20,7 @@ sequence from its end back to ``t`` (ONNX's convention and sk_ann's).
 
 import numpy as np
 
+from ..core.layers.recurrent import gate_columns
 from ._activations import activation_nodes
 from ._writer import SubgraphWriter
 
@@ -103,16 +104,11 @@ def _onnx_weights(layer):
     recurrent ones, which sk_ann does not have (zero; for the GRU, whose
     recurrent candidate bias sits inside the reset, zero is sk_ann's form).
     """
-    columns = _gate_columns(layer.units, _ONNX_GATE_ORDER[type(layer).__name__])
+    columns = gate_columns(layer.units, _ONNX_GATE_ORDER[type(layer).__name__])
     b = np.asarray(layer.b, np.float64)[columns]
     return (np.asarray(layer.W, np.float64)[:, columns].T,
             np.asarray(layer.U, np.float64)[:, columns].T,
             np.concatenate([b, np.zeros_like(b)]))
-
-
-def _gate_columns(units, order):
-    """Indices of the columns of a gated layer's blocks, taken in ``order``."""
-    return np.concatenate([np.arange(k * units, (k + 1) * units) for k in order])
 
 
 # --- float64 (and SimpleRNN's other activations): one step, looped by Scan ------------------
@@ -139,7 +135,7 @@ def _scan_direction(graph, layer, X, reverse):
     W, U, b = (np.asarray(array, np.float64) for array in (layer.W, layer.U, layer.b))
     if kind == "LSTM":
         # Blocks reordered to (input, forget, output, candidate): one Sigmoid for the gates.
-        columns = _gate_columns(u, (0, 1, 3, 2))
+        columns = gate_columns(u, (0, 1, 3, 2))
         W, U, b = W[:, columns], U[:, columns], b[columns]
     P = graph.node("Add", [graph.node("MatMul", [X, graph.constant("W", W)]),
                            graph.constant("b", b)], "input_share")

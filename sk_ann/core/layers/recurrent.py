@@ -116,6 +116,15 @@ def orthogonal(size, rng, dtype=np.float64):
     return q.astype(dtype, copy=False)
 
 
+def gate_columns(units, order):
+    """Indices of the columns of a gated layer's blocks (``units`` each), taken in ``order``.
+
+    >>> gate_columns(2, (1, 0))
+    array([2, 3, 0, 1])
+    """
+    return np.concatenate([np.arange(k * units, (k + 1) * units) for k in order])
+
+
 def _tanh_slope(A, out):
     """``1 - A * A``: tanh's derivative, read from its output ``A``."""
     np.multiply(A, A, out=out)
@@ -328,9 +337,7 @@ class _Recurrent(Layer):
 
     def _rows(self):
         """The column of ``W``, ``U`` and ``b`` behind each row of the steps' arrays."""
-        u = self.units
-        order = self._order or range(self.n_blocks)
-        return np.concatenate([np.arange(k * u, (k + 1) * u) for k in order])
+        return gate_columns(self.units, self._order or range(self.n_blocks))
 
     def _states(self, work):
         """``H``, ``(timesteps + 1, units, n)``: the last rows of the stacked step inputs."""
