@@ -34,8 +34,7 @@ def attention_nodes(graph, layer, A, positions, channels_first):
     """
     kind = type(layer).__name__
     if positions and channels_first:
-        A = graph.node("Transpose", [A], "channels_last",
-                       perm=[0, *range(2, positions + 2), 1])
+        A = graph.channels_last(A, positions)
     if kind == "FeatureTokenizer":
         A, positions = _feature_tokens(graph, layer, A), 1
     elif kind == "ClsToken":
@@ -43,8 +42,7 @@ def attention_nodes(graph, layer, A, positions, channels_first):
     else:
         A = _LAYER_WRITERS[kind](graph, layer, A)
     if positions and channels_first:
-        A = graph.node("Transpose", [A], "channels_first",
-                       perm=[0, positions + 1, *range(1, positions + 1)])
+        A = graph.channels_first(A, positions)
     return A, positions
 
 
@@ -115,11 +113,7 @@ def _feature_tokens(graph, layer, X):
     features = graph.node("Mul", [column, graph.constant("W", layer.W)])
     features = graph.node("Add", [features, graph.constant("b", layer.b)], "feature_tokens")
     # One copy of the [CLS] vector per sample: (1, 1, d) expanded to (n, 1, d).
-    n = graph.node("Slice", [graph.node("Shape", [X]), graph.constant("start", [0], np.int64),
-                             graph.constant("stop", [1], np.int64)], "n")
-    shape = graph.node("Concat", [n, graph.constant("one_token", [1, d], np.int64)], axis=0)
-    cls = graph.node("Expand", [graph.constant("cls", np.reshape(layer.cls, (1, 1, d))), shape],
-                     "cls_tokens")
+    cls = graph.per_sample("cls", np.reshape(layer.cls, (1, 1, d)), X, sample_axis=0)
     return graph.node("Concat", [cls, features], "tokens", axis=1)
 
 

@@ -72,7 +72,7 @@ def network_nodes(graph, network, X, layers=None):
         A = graph.node("Reshape", [A, graph.constant("shape", [-1, *network.input_shape],
                                                        np.int64)], "samples")
         if channels_first:
-            A = graph.node("Transpose", [A], "channels_first", perm=[0, d + 1, *range(1, d + 1)])
+            A = graph.channels_first(A, d)
         positions = d
     for layer in layers:
         kind = type(layer).__name__
@@ -103,7 +103,7 @@ def network_nodes(graph, network, X, layers=None):
 def _flat(graph, A, d, channels_first):
     """Samples with positions to rows flattened in sk_ann's channels-last order."""
     if channels_first:
-        A = graph.node("Transpose", [A], "channels_last", perm=[0, *range(2, d + 2), 1])
+        A = graph.channels_last(A, d)
     return graph.node("Flatten", [A], "flat", axis=1)
 
 

@@ -163,10 +163,7 @@ def _scan_direction(graph, layer, X, reverse):
 
 def _zero_state(graph, P, units):
     """Zeros ``(n, units)``, ``n`` the number of samples of ``P``, ``(timesteps, n, width)``."""
-    n = graph.node("Slice", [graph.node("Shape", [P]), graph.constant("start", [1], np.int64),
-                             graph.constant("stop", [2], np.int64)], "n")
-    shape = graph.node("Concat", [n, graph.constant("units", [units], np.int64)], "shape", axis=0)
-    return graph.node("Expand", [graph.constant("zero", np.zeros((1, units))), shape], "zeros")
+    return graph.per_sample("zero", np.zeros((1, units)), P, sample_axis=1)
 
 
 def _simple_step(graph, layer, p, hU, h, c):

@@ -61,6 +61,28 @@ class GraphWriter:
         """``name`` cast to the graph's dtype (or the ONNX type ``to``)."""
         return self.node("Cast", [name], "cast", to=self.proto_dtype if to is None else to)
 
+    def per_sample(self, hint, values, like, sample_axis):
+        """``values`` (a leading axis of 1) repeated once per sample of ``like``.
+
+        The number of samples is read when the graph runs, from axis
+        ``sample_axis`` of ``like``'s shape.
+        """
+        values = np.asarray(values)
+        n = self.node("Slice", [self.node("Shape", [like]),
+                                self.constant("start", [sample_axis], np.int64),
+                                self.constant("stop", [sample_axis + 1], np.int64)], "n")
+        shape = self.node("Concat", [n, self.constant("shape", list(values.shape[1:]), np.int64)],
+                          "shape", axis=0)
+        return self.node("Expand", [self.constant(hint, values), shape], f"{hint}_per_sample")
+
+    def channels_last(self, A, d):
+        """Samples with ``d`` position axes, channels first, as channels last."""
+        return self.node("Transpose", [A], "channels_last", perm=[0, *range(2, d + 2), 1])
+
+    def channels_first(self, A, d):
+        """Samples with ``d`` position axes, channels last, as channels first."""
+        return self.node("Transpose", [A], "channels_first", perm=[0, d + 1, *range(1, d + 1)])
+
 
 class SubgraphWriter(GraphWriter):
     """Writes a graph of its own, such as a ``Scan``'s body, with ``GraphWriter``'s calls.
