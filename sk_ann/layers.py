@@ -71,9 +71,9 @@ class LayerSpec:
     def to_core(self, activation, dropout=0.0, batch_norm=False):
         """A new core layer for this spec; ``activation`` fills in ``activation=None``."""
         params = self.get_params()
+        if self.takes_activation:
+            params["activation"] = activation
         if self.has_neurons:
-            if params.get("activation") is None:
-                params["activation"] = activation
             params.update(dropout=dropout, batch_norm=batch_norm)
         return self._core(**params)
 
@@ -444,7 +444,7 @@ class _RecurrentSpec(LayerSpec):
                 "False at the recurrent layers' positions, e.g. batch_norm=[False, True]."
             )
         params = self.get_params()
-        if "activation" in params and params["activation"] is None:
+        if self.takes_activation:
             params["activation"] = activation
         return self._core(**params, dropout=dropout)
 
